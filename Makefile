@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# dax/kmem whole-device hotplug: the patch series in patches/ and its harness.
+#   make check    the whole test suite; last line "check: N passed, N failed, ..."
+#   make demo     boot the patched kernel and run a short scripted session
+#   make shell    interactive shell in the guest
+#   make tree     work/linux: base + series as commits, to edit and rebase
+#   make export   write work/linux's commits back to patches/
+#   make build    configure and build the developer tree (work/linux)
+# Everything is cached under work/ (git-ignored) and ~/.cache/ccache.
+S := scripts
+
+.PHONY: check demo shell tree export build deps clean
+check:
+	@$(S)/check.sh
+
+demo: deps
+	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \
+		$(S)/run-guest.sh demo demo
+
+shell: deps
+	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \
+		$(S)/run-guest.sh shell shell
+
+deps:
+	@$(S)/deps.sh && $(S)/base.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+build: deps
+	@$(S)/build.sh work/linux work/build-dev
+
+clean:
+	rm -rf work/check work/build work/build-* work/runs

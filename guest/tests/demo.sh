@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make demo: a short, readable tour of the emulated device memory.
+. /tests/lib.sh
+DEV=${DAX_DEV:-dax0.0}
+d=/sys/bus/dax/devices/$DEV
+
+say() { printf '\n### %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; sh -c "$*"; }
+
+say "The device: $DEV, soft-reserved memory on CPU-less NUMA node 1, bound to kmem"
+run "ls /sys/bus/dax/devices/"
+run "cat $d/target_node $d/size; readlink $d/driver"
+run "grep -i -A1 'soft reserved' /proc/iomem"
+say "Its memory blocks (block size $(block_size) bytes) and their zones"
+for b in $(dax_blocks $DEV); do
+	printf 'memory%s: %s, zones: %s\n' $b "$(state_of $b)" \
+		"$(cat /sys/devices/system/memory/memory$b/valid_zones)"
+done
+say "System memory and node 1"
+run "grep MemTotal /proc/meminfo"
+run "grep -E 'MemTotal|MemFree' /sys/devices/system/node/node1/meminfo"
+if [ -e $d/hotplug ]; then
+	say "Whole-device control: $d/hotplug"
+	for s in offline online_movable unplug online_movable; do
+		run "echo $s > $d/hotplug; cat $d/hotplug; grep MemTotal /proc/meminfo"
+	done
+else
+	say "Today, per block: offline every block one at a time, then online them again"
+	for b in $(dax_blocks $DEV); do echo offline > /sys/devices/system/memory/memory$b/state; done
+	run "grep MemTotal /proc/meminfo"
+	for b in $(dax_blocks $DEV); do echo online_movable > /sys/devices/system/memory/memory$b/state; done
+	run "grep MemTotal /proc/meminfo"
+fi

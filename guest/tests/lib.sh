@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the harness's guest tests (sourced).  KTAP output comes from the
+# kernel's own tools/testing/selftests/kselftest/ktap_helpers.sh, packed beside.
+. /tests/ktap_helpers.sh
+
+block_size() { printf '%d\n' 0x$(cat /sys/devices/system/memory/block_size_bytes); }
+memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }
+state_of() { cat /sys/devices/system/memory/memory$1/state; }
+
+# dax_blocks DEV: the memory block numbers that DEV's physical range covers.
+dax_blocks() {
+	local d=/sys/bus/dax/devices/$1 start size bs
+	start=$(printf '%d' $(cat $d/resource))
+	size=$(cat $d/size)
+	bs=$(block_size)
+	seq $((start / bs)) $(((start + size) / bs - 1)) | tr '\n' ' '
+}
+
+# ktest DESCRIPTION COMMAND...: one KTAP result from COMMAND's exit status
+# (ktap_test_result word-splits its arguments; this keeps them intact).
+ktest() {
+	local desc=$1
+	shift
+	if "$@"; then ktap_test_pass "$desc"; else ktap_test_fail "$desc"; fi
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build.sh SRC [BUILD]: configure (allnoconfig + config/*.config fragments) and
+# build bzImage and modules out of tree with ccache; install the modules into
+# BUILD/mods.  Extra fragments: CONFIG_FRAGMENTS="path ...".
+. "$(dirname "$0")/lib.sh"
+
+src=$(cd "${1:?usage: build.sh SRC [BUILD]}" && pwd)
+out=$(realpath -m "${2:-$BUILD}")
+mkdir -p "$out"
+frags=("$ROOT/config/guest.config" "$ROOT/config/debug.config")
+for f in ${CONFIG_FRAGMENTS:-}; do frags+=("$f"); done
+
+configure() {
+	cat "${frags[@]}" > "$out/fragments.config"
+	kmake "$src" "$out" KCONFIG_ALLCONFIG="$out/fragments.config" allnoconfig
+	# Every option the fragments ask for must have survived Kconfig.
+	local bad=0 line sym want got
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		want=${line#*=}
+		got=$(grep -E "^$sym=" "$out/.config" | cut -d= -f2- || true)
+		if [ "$got" != "$want" ]; then
+			echo "config: $sym wanted $want, got ${got:-unset}" >&2
+			bad=1
+		fi
+	done < "$out/fragments.config"
+	return $bad
+}
+
+compile() {
+	kmake "$src" "$out" bzImage modules
+	rm -rf "$out/mods"
+	kmake "$src" "$out" INSTALL_MOD_PATH="$out/mods" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+}
+
+step "configure $(basename "$src") ($(make -s -C "$src" kernelversion))" configure
+ccache -z >/dev/null
+step "build $(basename "$src") into $out" compile
+log "ccache: $(ccache -s | grep -E 'Hits:' | head -1 | tr -s ' ')"

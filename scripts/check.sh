@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh: the whole test suite (make check).  Every check prints one line
+# PASS/FAIL/SKIP; the run ends with "check: N passed, N failed, N skipped".
+#   1. install what is missing, unpack the base once
+#   2. the series applies to the base (git am), and round-trips through export
+#   3. checkpatch --strict on every patch (allowlist: checkpatch.allow)
+#   4. every patch builds the series' source files on top of its predecessors;
+#      sparse and W=1 report nothing new on them relative to the base
+#   5. the tip builds fully (config fragments, out of tree, ccache)
+#   6. each boot in guest/boots: qemu guest, KUnit and guest tests parsed with
+#      the kernel's KTAP parser, kernel log free of reports
+. "$(dirname "$0")/lib.sh"
+
+T0=$SECONDS
+PASSED=0 FAILED=0 SKIPPED=0
+RESULTS=$WORK/check.results
+mkdir -p "$WORK"
+: > "$RESULTS"
+
+result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
+	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}" | tee -a "$RESULTS"
+	case "$1" in PASS) PASSED=$((PASSED + 1)) ;; FAIL) FAILED=$((FAILED + 1)) ;; *) SKIPPED=$((SKIPPED + 1)) ;; esac
+}
+finish() {
+	log "make check took $((SECONDS - T0))s; results in $RESULTS"
+	echo "check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+	[ "$FAILED" -eq 0 ]
+	exit
+}
+
+step "install build and guest dependencies" "$ROOT/scripts/deps.sh"
+step "base tree" "$ROOT/scripts/base.sh"
+log "kernel base: Debian $BASE_PKG $(base_version), Linux $(make -s -C "$TREE" kernelversion)"
+
+# 2. The series applies.
+if step "apply patches/series to the base" "$ROOT/scripts/apply.sh" "$CHECK"; then
+	result PASS "series: $(series_patches | wc -l) patch(es) apply to the base with git am"
+else
+	result FAIL "series: applies to the base" "see the git am output above"
+	finish
+fi
+mapfile -t COMMITS < <(git -C "$CHECK" rev-list --reverse base..HEAD)
+TIP=$(git -C "$CHECK" rev-parse HEAD)
+
+rt=$WORK/roundtrip
+rm -rf "$rt"
+mkdir -p "$rt"
+[ -f "$PATCHES/0000-cover-letter.patch" ] && cp "$PATCHES/0000-cover-letter.patch" "$rt/"
+"$ROOT/scripts/export.sh" "$CHECK" "$rt" >/dev/null
+if diff -r -x '*.orig' "$PATCHES" "$rt" > "$WORK/roundtrip.diff"; then
+	result PASS "series: export after apply reproduces patches/ byte for byte"
+else
+	head -n 30 "$WORK/roundtrip.diff"
+	result FAIL "series: export after apply reproduces patches/" "diff in $WORK/roundtrip.diff"
+fi
+
+# 3. checkpatch.
+while read -r p; do
+	name=$(basename "$p")
+	out=$(cd "$CHECK" && scripts/checkpatch.pl --strict --show-types --terse "$p" 2>&1 || true)
+	bad=$(echo "$out" | grep -E ':[0-9]+: (ERROR|WARNING|CHECK):' |
+		while IFS= read -r line; do
+			type=$(echo "$line" | sed -nE 's/.*(ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\2/p')
+			grep -qE "^$name[[:space:]]+$type[[:space:]]" "$ROOT/checkpatch.allow" 2>/dev/null || echo "$line"
+		done)
+	if [ -z "$bad" ]; then
+		result PASS "checkpatch --strict: $name"
+	else
+		echo "$bad"
+		result FAIL "checkpatch --strict: $name" "$(echo "$bad" | wc -l) report(s)"
+	fi
+done < <(series_patches)
+
+# 5. The tip builds fully; this is also the kernel the guest boots.
+if step "build the tip" "$ROOT/scripts/build.sh" "$CHECK" "$BUILD"; then
+	result PASS "build: tip of the series (bzImage and modules)"
+else
+	result FAIL "build: tip of the series" "see the build output above"
+	finish
+fi
+
+# 4. Bisectability, sparse and W=1, on the C files the series touches.
+mapfile -t OBJS < <(git -C "$CHECK" diff --name-only base "$TIP" -- '*.c' |
+	while read -r f; do [ -f "$BUILD/${f%.c}.o" ] && echo "${f%.c}.o"; done)
+objs_at() {	# objs_at COMMIT BUILDDIR [make args]: build OBJS as of COMMIT
+	local c=$1 dir=$2
+	shift 2
+	git -C "$CHECK" checkout -q --detach "$c"
+	mkdir -p "$dir"
+	cp "$BUILD/.config" "$dir/.config"
+	kmake "$CHECK" "$dir" olddefconfig >/dev/null &&
+		kmake "$CHECK" "$dir" "$@" "${OBJS[@]}"
+}
+if [ ${#OBJS[@]} -eq 0 ]; then
+	result SKIP "build: each patch on its predecessors" "the series touches no C file"
+	result SKIP "sparse and W=1: nothing new on touched files" "the series touches no C file"
+else
+	log "objects the series touches: ${OBJS[*]}"
+	i=0
+	for c in "${COMMITS[@]}"; do
+		i=$((i + 1))
+		subj=$(git -C "$CHECK" log -1 --format=%s "$c")
+		if step "build patch $i" objs_at "$c" "$WORK/build-bisect" 2> "$WORK/bisect.log"; then
+			result PASS "build: patch $i ($subj)"
+		else
+			tail -n 30 "$WORK/bisect.log"
+			result FAIL "build: patch $i ($subj)"
+		fi
+	done
+	warnings() {	# warnings COMMIT FILE: sparse + W=1 diagnostics, no line numbers
+		objs_at "$1" "$WORK/build-w1" C=2 W=1 > "$2.raw" 2>&1 || true
+		grep -E '(warning|error):' "$2.raw" | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
+			sort -u > "$2"
+	}
+	step "sparse and W=1 at the base" warnings base "$WORK/w1.base"
+	step "sparse and W=1 at the tip" warnings "$TIP" "$WORK/w1.tip"
+	new=$(comm -13 "$WORK/w1.base" "$WORK/w1.tip")
+	if [ -z "$new" ]; then
+		result PASS "sparse and W=1: nothing new on ${OBJS[*]}"
+	else
+		echo "$new"
+		result FAIL "sparse and W=1: new diagnostics" "$(echo "$new" | wc -l)"
+	fi
+	git -C "$CHECK" checkout -q --detach "$TIP"
+fi
+
+# 6. Guest boots.
+step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD" || { result FAIL "initramfs"; finish; }
+while IFS='|' read -r name args tests; do
+	name=$(echo $name)
+	case "$name" in ''|'#'*) continue ;; esac
+	args=$(echo $args)
+	tests=$(echo $tests)
+	if ! step "boot '$name' and run its tests" "$ROOT/scripts/run-guest.sh" "$name" check "$args" "$tests"; then
+		result FAIL "boot $name: guest finished"
+	else
+		result PASS "boot $name: guest finished"
+	fi
+	dir=$WORK/runs/$name
+	[ -f "$dir/results.log" ] || continue
+	while read -r st rest; do
+		[ -n "$st" ] && result "$st" "$rest"
+	done < <(python3 "$ROOT/scripts/results.py" "$CHECK" "$dir")
+	if "$ROOT/scripts/scan-log.sh" "$dir/console.log"; then
+		result PASS "boot $name: kernel log has no WARNING/BUG/lockdep/KASAN report"
+	else
+		result FAIL "boot $name: kernel log has reports" "printed above"
+	fi
+done < "$ROOT/guest/boots"
+
+finish

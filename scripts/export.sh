@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# export.sh [TREE [OUTDIR]]: write the commits base..HEAD of TREE (default: the
+# developer tree) as git format-patch files plus "series" into OUTDIR (default
+# patches/).  The cover letter's subject, date and text are kept from the
+# existing OUTDIR/0000-cover-letter.patch; its shortlog and diffstat are
+# regenerated.  Output is reproducible: exporting what apply.sh applied gives
+# byte-identical files.
+. "$(dirname "$0")/lib.sh"
+
+src=${1:-$TREE}
+out=$(realpath -m "${2:-$PATCHES}")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+project_identity
+mkdir -p "$out"
+
+n=$(git -C "$src" rev-list --count base..HEAD)
+if [ "$n" -gt 0 ]; then
+	git -C "$src" format-patch -q --zero-commit --no-signature --cover-letter \
+		-o "$tmp" base..HEAD
+fi
+
+old=$out/0000-cover-letter.patch
+new=$tmp/0000-cover-letter.patch
+if [ -f "$new" ] && [ -f "$old" ]; then
+	python3 - "$old" "$new" "$GIT_NAME" <<'PY'
+import re, sys
+old, new, author = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
+head, _, body = old.partition('\n\n')
+subject = re.search(r'^Subject: \[PATCH[^\]]*\] (.*)$', head, re.M).group(1)
+date = re.search(r'^Date: .*$', head, re.M).group(0)
+blurb = re.split(r'^' + re.escape(author) + r' \(\d+\):$', body, maxsplit=1, flags=re.M)[0]
+new = new.replace('*** SUBJECT HERE ***', subject, 1)
+new = new.replace('*** BLURB HERE ***\n\n', blurb.rstrip('\n') + '\n\n', 1)
+new = re.sub(r'^Date: .*$', lambda m: date, new, count=1, flags=re.M)
+open(sys.argv[2], 'w').write(new)
+PY
+fi
+
+# Replace the old patch files, keep anything else in OUTDIR.
+if [ -f "$out/series" ]; then
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		rm -f "$out/$p"
+	done < "$out/series"
+fi
+: > "$out/series"
+for f in "$tmp"/*.patch; do
+	[ -e "$f" ] || continue
+	b=$(basename "$f")
+	cp "$f" "$out/$b"
+	[ "$b" = 0000-cover-letter.patch ] || echo "$b" >> "$out/series"
+done
+log "exported $n patch(es) from $src to $out"

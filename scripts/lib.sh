@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the harness scripts.  Sourced, not run.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${WORK:-$ROOT/work}
+BASE_PKG=linux-source-6.12
+BASE_TARBALL=/usr/src/$BASE_PKG.tar.xz
+TREE=$WORK/linux          # git tree: commit "base" + the series (make tree)
+CHECK=$WORK/check         # worktree of $TREE that make check applies patches/ to
+BUILD=${BUILD:-$WORK/build}
+PATCHES=$ROOT/patches
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$WORK
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Fixed build identity so that init/version.c and friends hit the cache too.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=harness KBUILD_BUILD_HOST=guest
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { log "error: $*" >&2; exit 1; }
+
+# step "what" cmd...: run a long step, say what it is and how long it took.
+step() {
+	local what=$1 t0=$SECONDS rc=0
+	shift
+	log "$what ..."
+	"$@" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		log "$what: FAILED (exit $rc) after $((SECONDS - t0))s"
+		return "$rc"
+	fi
+	log "$what: done in $((SECONDS - t0))s"
+}
+
+# The patches of the series, in order, as paths.
+series_patches() {
+	local p
+	[ -f "$PATCHES/series" ] || return 0
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		echo "$PATCHES/$p"
+	done < "$PATCHES/series"
+}
+
+base_version() { dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null; }
+
+project_identity() {
+	git -C "$ROOT" config user.name >/dev/null 2>&1 || git -C "$ROOT" config user.name "dax-hotplug project"
+	git -C "$ROOT" config user.email >/dev/null 2>&1 || git -C "$ROOT" config user.email "dax-hotplug@localhost"
+	GIT_NAME=$(git -C "$ROOT" config user.name)
+	GIT_EMAIL=$(git -C "$ROOT" config user.email)
+}
+
+kmake() { make -s -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@:3}"; }

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-guest.sh NAME PLAN [KERNEL-ARGS] [TESTS]: boot BUILD's kernel and initramfs
+# under qemu (TCG) with 3 GiB of ordinary memory on node 0 and DAX_MEM of
+# soft-reserved memory on the CPU-less node 1, which dax_hmem turns into dax0.0.
+# PLAN check writes $WORK/runs/NAME/{console,results}.log; demo and shell use the
+# terminal.  A guest that does not power off within GUEST_TIMEOUT seconds is
+# killed and reported as a failure with the tail of its console.
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: run-guest.sh NAME PLAN [KERNEL-ARGS] [TESTS]}
+plan=${2:?}
+args=${3:-}
+tests=${4:-}
+DAX_MEM_GB=${DAX_MEM_GB:-1}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+QEMU_EXTRA=${QEMU_EXTRA:-}
+
+cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%0x100000000-1+0xefffffff"
+cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
+[ -n "$tests" ] && cmdline+=" harness.tests=$tests"
+[ -n "$args" ] && cmdline+=" $args"
+
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine pc -cpu max -smp 2
+	-bios /usr/share/qemu/qboot.rom -no-reboot
+	-m $((3 + DAX_MEM_GB))G
+	-object memory-backend-ram,id=m0,size=3G
+	-object memory-backend-ram,id=m1,size=${DAX_MEM_GB}G
+	-numa node,nodeid=0,cpus=0-1,memdev=m0
+	-numa node,nodeid=1,memdev=m1
+	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$BUILD/initramfs.cpio"
+	-append "$cmdline" $QEMU_EXTRA)
+
+case "$plan" in
+check)
+	dir=$WORK/runs/$name
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "$cmdline" > "$dir/cmdline"
+	rc=0
+	timeout -s KILL "$GUEST_TIMEOUT" "${qemu[@]}" -display none -monitor none \
+		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
+		</dev/null || rc=$?
+	if [ "$rc" -ne 0 ] || ! grep -q '^@@DONE' "$dir/results.log"; then
+		echo "guest $name: did not finish (qemu exit $rc, limit ${GUEST_TIMEOUT}s); console tail:" >&2
+		tail -n 40 "$dir/console.log" >&2
+		exit 1
+	fi
+	;;
+*)
+	exec "${qemu[@]}" -nographic -serial mon:stdio -serial null
+	;;
+esac

@@ -1,17 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# apply.sh DIR: make DIR a checkout of "base" with every patch of patches/series
-# applied by git am, one commit each.  Fails naming the first patch that does not
-# apply cleanly.  DIR is a git worktree of $TREE (created if missing).
+# apply.sh [DIR]: make DIR (default work/check) a checkout of "base" with every
+# patch of patches/series applied by git am, one commit each.  Fails naming the
+# first patch that does not apply cleanly.  The patches are applied in a scratch
+# worktree (work/am) and DIR then checks out the result, so that only files that
+# differ from DIR's previous checkout are rewritten and builds stay incremental.
 . "$(dirname "$0")/lib.sh"
 
 dir=${1:-$CHECK}
-if [ ! -e "$dir/.git" ]; then
-	rm -rf "$dir"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$dir" base
-fi
-cd "$dir"
+scratch=$WORK/am
+
+worktree() {	# worktree PATH: a detached worktree of $TREE at PATH
+	if [ ! -e "$1/.git" ]; then
+		rm -rf "$1"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$1" base
+	fi
+}
+
+worktree "$scratch"
+cd "$scratch"
 git am --abort >/dev/null 2>&1 || true
 git checkout -q --detach base
 git reset -q --hard base
@@ -26,4 +34,10 @@ while read -r p; do
 	fi
 	n=$((n + 1))
 done < <(series_patches)
-log "applied $n patch(es) on top of base in $dir"
+tip=$(git rev-parse HEAD)
+
+worktree "$dir"
+git -C "$dir" reset -q --hard
+git -C "$dir" clean -qfdx
+git -C "$dir" checkout -q --detach "$tip"
+log "applied $n patch(es) on top of base; $dir is at ${tip:0:12}"

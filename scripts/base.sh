@@ -37,7 +37,9 @@ commit() {
 	git config user.name "$GIT_NAME"
 	git config user.email "$GIT_EMAIL"
 	git config gc.auto 0
-	git add -A
+	# Track every file of the tarball: Debian's .gitignore also lacks the
+	# kernel's "!.gitattributes"-style exceptions to its ".*" rule.
+	git add -A -f
 	GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date git commit -q -m "Linux $(make -s kernelversion) from Debian $BASE_PKG $ver" \
 		-m "Pristine $BASE_TARBALL; only the Debian packaging rules (\"/*\", \"!/debian/\") were removed from the top-level .gitignore."
 	git tag -f base >/dev/null

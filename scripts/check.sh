@@ -63,7 +63,7 @@ while read -r p; do
 		while IFS= read -r line; do
 			type=$(echo "$line" | sed -nE 's/.*(ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\2/p')
 			grep -qE "^$name[[:space:]]+$type[[:space:]]" "$ROOT/checkpatch.allow" 2>/dev/null || echo "$line"
-		done)
+		done || true)
 	if [ -z "$bad" ]; then
 		result PASS "checkpatch --strict: $name"
 	else
@@ -83,14 +83,20 @@ fi
 # 4. Bisectability, sparse and W=1, on the C files the series touches.
 mapfile -t OBJS < <(git -C "$CHECK" diff --name-only base "$TIP" -- '*.c' |
 	while read -r f; do [ -f "$BUILD/${f%.c}.o" ] && echo "${f%.c}.o"; done)
-objs_at() {	# objs_at COMMIT BUILDDIR [make args]: build OBJS as of COMMIT
-	local c=$1 dir=$2
+# These builds check out older commits in the scratch worktree that apply.sh
+# used, never in work/check, so that the tip build stays incremental.
+SCRATCH=$WORK/am
+objs_at() {	# objs_at COMMIT BUILDDIR [make args]: build OBJS that exist at COMMIT
+	local c=$1 dir=$2 o objs=()
 	shift 2
-	git -C "$CHECK" checkout -q --detach "$c"
+	git -C "$SCRATCH" checkout -q --detach "$c"
+	for o in "${OBJS[@]}"; do
+		[ -f "$SCRATCH/${o%.o}.c" ] && objs+=("$o")
+	done
 	mkdir -p "$dir"
 	cp "$BUILD/.config" "$dir/.config"
-	kmake "$CHECK" "$dir" olddefconfig >/dev/null &&
-		kmake "$CHECK" "$dir" "$@" "${OBJS[@]}"
+	kmake "$SCRATCH" "$dir" olddefconfig >/dev/null &&
+		kmake "$SCRATCH" "$dir" "$@" "${objs[@]}"
 }
 if [ ${#OBJS[@]} -eq 0 ]; then
 	result SKIP "build: each patch on its predecessors" "the series touches no C file"
@@ -122,17 +128,19 @@ else
 		echo "$new"
 		result FAIL "sparse and W=1: new diagnostics" "$(echo "$new" | wc -l)"
 	fi
-	git -C "$CHECK" checkout -q --detach "$TIP"
 fi
 
-# 6. Guest boots.
+# 6. Guest boots.  KUnit results are taken from the first.
+kunit=1
 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD" || { result FAIL "initramfs"; finish; }
-while IFS='|' read -r name args tests; do
+while IFS='|' read -r name args tests profile; do
 	name=$(echo $name)
 	case "$name" in ''|'#'*) continue ;; esac
 	args=$(echo $args)
 	tests=$(echo $tests)
-	if ! step "boot '$name' and run its tests" "$ROOT/scripts/run-guest.sh" "$name" check "$args" "$tests"; then
+	profile=$(echo $profile)
+	if ! step "boot '$name' and run its tests" env GUEST_PROFILE="$profile" \
+		"$ROOT/scripts/run-guest.sh" "$name" check "$args" "$tests"; then
 		result FAIL "boot $name: guest finished"
 	else
 		result PASS "boot $name: guest finished"
@@ -141,7 +149,8 @@ while IFS='|' read -r name args tests; do
 	[ -f "$dir/results.log" ] || continue
 	while read -r st rest; do
 		[ -n "$st" ] && result "$st" "$rest"
-	done < <(python3 "$ROOT/scripts/results.py" "$CHECK" "$dir")
+	done < <(python3 "$ROOT/scripts/results.py" ${kunit:+--kunit} "$CHECK" "$dir")
+	kunit=
 	if "$ROOT/scripts/scan-log.sh" "$dir/console.log"; then
 		result PASS "boot $name: kernel log has no WARNING/BUG/lockdep/KASAN report"
 	else

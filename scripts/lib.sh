@@ -23,11 +23,15 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { log "error: $*" >&2; exit 1; }
 
 # step "what" cmd...: run a long step, say what it is and how long it took.
+# The command runs as a background job, so that "set -e" applies inside the
+# functions it calls (bash ignores it for commands whose status is tested).
 step() {
-	local what=$1 t0=$SECONDS rc=0
+	local what=$1 t0=$SECONDS rc=0 pid
 	shift
 	log "$what ..."
-	"$@" || rc=$?
+	"$@" &
+	pid=$!
+	wait "$pid" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		log "$what: FAILED (exit $rc) after $((SECONDS - t0))s"
 		return "$rc"

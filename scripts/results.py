@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""results.py SRC RUNDIR: turn one guest run into PASS/FAIL/SKIP lines.
+"""results.py [--kunit] SRC RUNDIR: turn one guest run into PASS/FAIL/SKIP lines.
 
 KUnit results come from the kernel console (console.log); each guest test's
 output sits in results.log between "@@BEGIN name" and "@@END name rc=N".  Both
@@ -8,12 +8,16 @@ are parsed with the kernel's own KTAP parser (tools/testing/kunit/kunit_parser).
 Every leaf test becomes one line "PASS|FAIL|SKIP <run>: <test path>".  A test
 program that crashed, timed out, printed no KTAP or exited with an error that
 its KTAP does not explain is a FAIL.
+With --kunit, KUnit results are reported too (make check does it for its
+first boot only, as every boot runs the same suites).
 """
 import os
 import re
 import sys
 
-src, rundir = sys.argv[1], sys.argv[2]
+args = [a for a in sys.argv[1:] if a != '--kunit']
+with_kunit = '--kunit' in sys.argv[1:]
+src, rundir = args[0], args[1]
 sys.path.insert(0, os.path.join(src, 'tools/testing/kunit'))
 import kunit_parser  # noqa: E402
 from kunit_parser import TestStatus  # noqa: E402
@@ -65,7 +69,7 @@ def report(test, prefix, rc=None):
 # KUnit suites built into the kernel, from the console.
 with open(os.path.join(rundir, 'console.log'), errors='replace') as f:
     console = f.read().splitlines()
-if any('KTAP version' in line for line in console):
+if with_kunit and any('KTAP version' in line for line in console):
     report(parse(console), 'kunit')
 
 # Guest test programs.

@@ -20,10 +20,27 @@ cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%0x100000000-1+0xefffffff"
 cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
 [ -n "$tests" ] && cmdline+=" harness.tests=$tests"
 [ -n "$args" ] && cmdline+=" $args"
+# demo and shell: keep kernel messages off the terminal (dmesg has them).
+[ "$plan" = check ] || cmdline+=" quiet"
+
+# GUEST_PROFILE adds devices: "virtio-mem" is a virtio-mem-pci device "vm0" on
+# node 0 (up to 2 GiB, 512 MiB requested at boot), resized by the guest test
+# through the monitor (scripts/monitor.py).
+mem=$((3 + DAX_MEM_GB))G
+extra=()
+case "${GUEST_PROFILE:-}" in
+'') ;;
+virtio-mem)
+	mem="$mem,maxmem=$((3 + DAX_MEM_GB + 2))G"
+	extra=(-object memory-backend-ram,id=vmem0,size=2G
+	       -device virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=512M)
+	;;
+*) die "unknown GUEST_PROFILE $GUEST_PROFILE" ;;
+esac
 
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine pc -cpu max -smp 2
 	-bios /usr/share/qemu/qboot.rom -no-reboot
-	-m $((3 + DAX_MEM_GB))G
+	-m "$mem" "${extra[@]}"
 	-object memory-backend-ram,id=m0,size=3G
 	-object memory-backend-ram,id=m1,size=${DAX_MEM_GB}G
 	-numa node,nodeid=0,cpus=0-1,memdev=m0
@@ -38,9 +55,16 @@ check)
 	mkdir -p "$dir"
 	echo "$cmdline" > "$dir/cmdline"
 	rc=0
-	timeout -s KILL "$GUEST_TIMEOUT" "${qemu[@]}" -display none -monitor none \
+	: > "$dir/results.log"
+	python3 "$ROOT/scripts/monitor.py" "$dir/results.log" "$dir/monitor.sock" \
+		> "$dir/monitor.log" 2>&1 &
+	mon=$!
+	timeout -s KILL "$GUEST_TIMEOUT" "${qemu[@]}" -display none \
+		-monitor "unix:$dir/monitor.sock,server=on,wait=off" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.log" \
 		</dev/null || rc=$?
+	kill "$mon" 2>/dev/null || true
+	wait "$mon" 2>/dev/null || true
 	if [ "$rc" -ne 0 ] || ! grep -q '^@@DONE' "$dir/results.log"; then
 		echo "guest $name: did not finish (qemu exit $rc, limit ${GUEST_TIMEOUT}s); console tail:" >&2
 		tail -n 40 "$dir/console.log" >&2

@@ -21,9 +21,23 @@ say "System memory and node 1"
 run "grep MemTotal /proc/meminfo"
 run "grep -E 'MemTotal|MemFree' /sys/devices/system/node/node1/meminfo"
 if [ -e $d/hotplug ]; then
-	say "Whole-device control: $d/hotplug"
-	for s in offline online_movable unplug online_movable; do
+	b=$(dax_blocks $DEV | cut -d' ' -f1)
+	say "Before any write the device is unmanaged: per-block tools still work"
+	run "echo offline > /sys/devices/system/memory/memory$b/state; cat $d/hotplug"
+	run "echo online_movable > /sys/devices/system/memory/memory$b/state; cat $d/hotplug"
+	say "Whole-device control: $d/hotplug (all blocks, all ranges, all or nothing)"
+	for s in offline online_kernel offline unplug online_movable; do
 		run "echo $s > $d/hotplug; cat $d/hotplug; grep MemTotal /proc/meminfo"
+	done
+	run "grep -E '$DEV|kmem' /proc/iomem"
+	say "Refused: another online type without going through offline, and bad input"
+	run "echo online_kernel > $d/hotplug; cat $d/hotplug"
+	run "echo bogus > $d/hotplug; cat $d/hotplug"
+	say "Now managed: per-block changes of its blocks are refused"
+	run "echo offline > /sys/devices/system/memory/memory$b/state; cat /sys/devices/system/memory/memory$b/state"
+	for b in $(dax_blocks $DEV); do
+		printf 'memory%s: %s, zones: %s\n' $b "$(state_of $b)" \
+			"$(cat /sys/devices/system/memory/memory$b/valid_zones)"
 	done
 else
 	say "Today, per block: offline every block one at a time, then online them again"

@@ -23,3 +23,16 @@ ktest() {
 	shift
 	if "$@"; then ktap_test_pass "$desc"; else ktap_test_fail "$desc"; fi
 }
+
+# new_dax_device SIZE: carve a new device of SIZE bytes out of dax0.0's region
+# (the region's seed, created first if there is none); print its name.
+new_dax_device() {
+	local region=/sys/bus/dax/devices/dax0.0/../dax_region seed
+	seed=$(cat $region/seed)
+	if [ -z "$seed" ]; then
+		echo 1 > $region/create || return 1
+		seed=$(cat $region/seed)
+	fi
+	[ -n "$seed" ] && echo "$1" > /sys/bus/dax/devices/$seed/size || return 1
+	echo "$seed"
+}

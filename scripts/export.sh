@@ -12,7 +12,6 @@ src=${1:-$TREE}
 out=$(realpath -m "${2:-$PATCHES}")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-project_identity
 mkdir -p "$out"
 
 n=$(git -C "$src" rev-list --count base..HEAD)
@@ -24,7 +23,9 @@ fi
 old=$out/0000-cover-letter.patch
 new=$tmp/0000-cover-letter.patch
 if [ -f "$new" ] && [ -f "$old" ]; then
-	python3 - "$old" "$new" "$GIT_NAME" <<'PY'
+	# The shortlog groups commits by author; the blurb ends where it starts.
+	author=$(git -C "$src" log -1 --format=%an HEAD)
+	python3 - "$old" "$new" "$author" <<'PY'
 import re, sys
 old, new, author = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
 head, _, body = old.partition('\n\n')

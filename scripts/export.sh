@@ -16,7 +16,8 @@ mkdir -p "$out"
 
 n=$(git -C "$src" rev-list --count base..HEAD)
 if [ "$n" -gt 0 ]; then
-	git -C "$src" format-patch -q --zero-commit --no-signature --cover-letter \
+	# A fixed abbreviation: the default depends on how many objects the repo has.
+	git -C "$src" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --cover-letter \
 		-o "$tmp" base..HEAD
 fi
 

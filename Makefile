@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # dax/kmem whole-device hotplug: the patch series in patches/ and its harness.
 #   make check    the whole test suite; last line "check: N passed, N failed, ..."
+#                 (KASAN=1: the same on a KASAN kernel, in work/build-kasan)
+#   make stress   concurrency, fault injection, fuzzing, permissions, unload
+#   make bench    attribute vs per-block loop vs daxctl, 1-8 GiB; results/bench
 #   make demo     boot the patched kernel and run a short scripted session
 #   make shell    interactive shell in the guest
 #   make tree     work/linux: base + series as commits, to edit and rebase
@@ -9,9 +12,15 @@
 # Everything is cached under work/ (git-ignored) and ~/.cache/ccache.
 S := scripts
 
-.PHONY: check demo shell tree export build deps clean
+.PHONY: check stress bench demo shell tree export build deps clean
 check:
 	@$(S)/check.sh
+
+stress:
+	@$(S)/stress.sh
+
+bench:
+	@$(S)/bench.sh
 
 demo: deps
 	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \

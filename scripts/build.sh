@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # build.sh SRC [BUILD]: configure (allnoconfig + config/*.config fragments) and
 # build bzImage and modules out of tree with ccache; install the modules into
-# BUILD/mods.  Extra fragments: CONFIG_FRAGMENTS="path ...".
+# BUILD/mods.  Fragments: CONFIG_BASE (default config/guest.config and
+# config/debug.config) and CONFIG_FRAGMENTS="path ..." after them.
 . "$(dirname "$0")/lib.sh"
 
 src=$(cd "${1:?usage: build.sh SRC [BUILD]}" && pwd)
 out=$(realpath -m "${2:-$BUILD}")
 mkdir -p "$out"
-frags=("$ROOT/config/guest.config" "$ROOT/config/debug.config")
-for f in ${CONFIG_FRAGMENTS:-}; do frags+=("$f"); done
+frags=()
+for f in ${CONFIG_BASE:-$ROOT/config/guest.config $ROOT/config/debug.config} ${CONFIG_FRAGMENTS:-}; do
+	frags+=("$f")
+done
 
 configure() {
 	cat "${frags[@]}" > "$out/fragments.config"

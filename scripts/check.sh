@@ -12,6 +12,14 @@
 #      the kernel's KTAP parser, kernel log free of reports
 . "$(dirname "$0")/lib.sh"
 
+# KASAN=1: the same suite on a KASAN kernel, built in work/build-kasan.  The
+# static checks do not depend on the configuration and are skipped.
+if [ "${KASAN:-0}" = 1 ]; then
+	BUILD=$WORK/build-kasan
+	export CONFIG_FRAGMENTS="$ROOT/config/kasan.config ${CONFIG_FRAGMENTS:-}"
+	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
+	QUICK=${QUICK:-KASAN=1}
+fi
 T0=$SECONDS
 PASSED=0 FAILED=0 SKIPPED=0
 RESULTS=$WORK/check.results
@@ -58,7 +66,7 @@ fi
 # For quick iterations: QUICK=1 skips checkpatch, the per-patch builds and
 # sparse/W=1 (each reported as SKIP); BOOTS="a b" runs only those boots.
 if [ -n "${QUICK:-}" ]; then
-	result SKIP "checkpatch, per-patch builds, sparse and W=1" "QUICK=1"
+	result SKIP "checkpatch, per-patch builds, sparse and W=1" "QUICK=$QUICK"
 fi
 
 # 3. checkpatch.
@@ -145,26 +153,10 @@ while IFS='|' read -r name args tests profile; do
 	name=$(echo $name)
 	case "$name" in ''|'#'*) continue ;; esac
 	case " ${BOOTS:-$name} " in *" $name "*) ;; *) continue ;; esac
-	args=$(echo $args)
-	tests=$(echo $tests)
-	profile=$(echo $profile)
-	if ! step "boot '$name' and run its tests" env GUEST_PROFILE="$profile" \
-		"$ROOT/scripts/run-guest.sh" "$name" check "$args" "$tests"; then
-		result FAIL "boot $name: guest finished"
-	else
-		result PASS "boot $name: guest finished"
-	fi
-	dir=$WORK/runs/$name
-	[ -f "$dir/results.log" ] || continue
 	while read -r st rest; do
 		[ -n "$st" ] && result "$st" "$rest"
-	done < <(python3 "$ROOT/scripts/results.py" ${kunit:+--kunit} "$CHECK" "$dir")
+	done < <(run_boot "$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" ${kunit:+--kunit} </dev/null)
 	kunit=
-	if "$ROOT/scripts/scan-log.sh" "$dir/console.log"; then
-		result PASS "boot $name: kernel log has no WARNING/BUG/lockdep/KASAN report"
-	else
-		result FAIL "boot $name: kernel log has reports" "printed above"
-	fi
 done < "$ROOT/guest/boots"
 
 finish

@@ -59,3 +59,24 @@ project_identity() {
 }
 
 kmake() { make -s -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@:3}"; }
+
+# run_boot NAME ARGS TESTS PROFILE [--kunit]: boot BUILD's kernel in qemu, run
+# TESTS (comma-separated) and print one "PASS|FAIL|SKIP what" line per result
+# on stdout: the guest finished, each KTAP result (and KUnit's with --kunit),
+# and the kernel log scan.  Progress and reports go to stderr.
+run_boot() {
+	local name=$1 dir=$WORK/runs/$1
+	if step "boot '$name' and run its tests" env GUEST_PROFILE="$4" \
+		"$ROOT/scripts/run-guest.sh" "$name" check "$2" "$3" >&2; then
+		echo "PASS boot $name: guest finished"
+	else
+		echo "FAIL boot $name: guest finished"
+	fi
+	[ -f "$dir/results.log" ] || return 0
+	python3 "$ROOT/scripts/results.py" ${5:-} "$CHECK" "$dir"
+	if "$ROOT/scripts/scan-log.sh" "$dir/console.log" >&2; then
+		echo "PASS boot $name: kernel log has no WARNING/BUG/lockdep/KASAN report"
+	else
+		echo "FAIL boot $name: kernel log has reports (printed above)"
+	fi
+}

@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench, in the guest: time whole-device transitions of dax0.0 three ways,
+# BENCH_REPS times each, for online_movable and online_kernel:
+#   attr      one write to /sys/bus/dax/devices/dax0.0/hotplug
+#   perblock  what user space does without it: kmem bind (memory added offline,
+#             auto_online_blocks=offline) and a loop over memoryN/state; a
+#             loop and kmem unbind to remove it
+#   daxctl    Debian's daxctl: reconfigure-device (devdax <-> system-ram),
+#             offline-memory, online-memory [--no-movable]
+# The transitions are unplugged>T, T>offline, offline>T and T>unplugged for
+# T = online_movable, online_kernel ("unplugged" is: memory removed; for
+# perblock the device is unbound, for daxctl it is in devdax mode).
+# During each timed transition the function_graph tracer times the kernel's
+# own work (online_pages, offline_pages, arch_add_memory, arch_remove_memory,
+# create/remove_memory_block_devices); the sum is reported as "kernel".
+# One line per measurement:
+#   @@BENCH SIZE_MIB METHOD TRANSITION REP TOTAL_US KERNEL_US
+# and a KTAP result per method that every transition of it succeeded.
+. /tests/lib.sh
+
+REPS=${BENCH_REPS:-5}
+DEV=dax0.0
+D=/sys/bus/dax/devices/$DEV
+MEMSYS=/sys/devices/system/memory
+KMEM=/sys/bus/dax/drivers/kmem
+DEVDAX=/sys/bus/dax/drivers/device_dax
+TR=/sys/kernel/tracing
+SIZE_MIB=$(($(cat $D/size) >> 20))
+FUNCS="online_pages offline_pages arch_add_memory arch_remove_memory create_memory_block_devices remove_memory_block_devices"
+
+mount -t tracefs tracefs $TR 2>/dev/null
+echo 0 > $TR/tracing_on
+echo function_graph > $TR/current_tracer
+echo "$FUNCS" | tr ' ' '\n' > $TR/set_ftrace_filter
+echo "$FUNCS" | tr ' ' '\n' > $TR/set_graph_function
+echo 1 > $TR/max_graph_depth
+echo funcgraph-duration > $TR/trace_options 2>/dev/null
+echo 8192 > $TR/buffer_size_kb
+
+# The device starts bound to kmem with its memory online (policy); from here on
+# every method adds memory offline and onlines it itself.
+echo offline > $MEMSYS/auto_online_blocks
+BLOCKS=$(dax_blocks $DEV)
+FAILED=$(mktemp)
+
+us() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
+
+# timed METHOD TRANSITION REP COMMAND...: run COMMAND with the tracer on and
+# print the @@BENCH line.  A failing command is recorded and reported.
+timed() {
+	local m=$1 t=$2 r=$3 t0 t1 k rc=0
+	shift 3
+	echo > $TR/trace
+	echo 1 > $TR/tracing_on
+	t0=$(us)
+	"$@" || rc=$?
+	t1=$(us)
+	echo 0 > $TR/tracing_on
+	# Durations are printed in microseconds, e.g. "1)  # 1234.567 us |".
+	k=$(awk '/ us +\|/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "us") { s += $i; break } }
+		 END { printf "%d\n", s }' $TR/trace)
+	if [ $rc -ne 0 ]; then
+		echo "$m $t rep $r: exit $rc" >> $FAILED
+		ktap_print_msg "$m $t rep $r failed (exit $rc)"
+	fi
+	echo "@@BENCH $SIZE_MIB $m $t $r $(((t1 - t0))) $k"
+}
+
+# The per-block loop: every block to state $1.
+loop() {
+	local b
+	for b in $BLOCKS; do
+		echo $1 > $MEMSYS/memory$b/state || return 1
+	done
+}
+perblock_add() { echo $DEV > $KMEM/bind && loop $1; }
+perblock_remove() { loop offline && echo $DEV > $KMEM/unbind; }
+
+# Untimed moves between the methods' starting points.
+to_unbound() {
+	if [ -e $KMEM/$DEV ]; then
+		[ -e $D/hotplug ] && echo unplug > $D/hotplug
+		echo $DEV > $KMEM/unbind
+	fi
+	[ -e $DEVDAX/$DEV ] && echo $DEV > $DEVDAX/unbind
+	return 0
+}
+
+run_attr() {	# run_attr T REP: from unplugged, through the attribute
+	to_unbound
+	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
+	timed attr "unplugged>$1" $2 sh -c "echo $1 > $D/hotplug"
+	timed attr "$1>offline" $2 sh -c "echo offline > $D/hotplug"
+	timed attr "offline>$1" $2 sh -c "echo $1 > $D/hotplug"
+	timed attr "$1>unplugged" $2 sh -c "echo unplug > $D/hotplug"
+	echo $DEV > $KMEM/unbind
+}
+run_perblock() {
+	to_unbound
+	timed perblock "unplugged>$1" $2 perblock_add $1
+	timed perblock "$1>offline" $2 loop offline
+	timed perblock "offline>$1" $2 loop $1
+	timed perblock "$1>unplugged" $2 perblock_remove
+}
+run_daxctl() {
+	local nm=
+	[ $1 = online_kernel ] && nm=--no-movable
+	to_unbound
+	echo $DEV > $DEVDAX/bind
+	timed daxctl "unplugged>$1" $2 daxctl reconfigure-device -q -m system-ram $nm $DEV
+	timed daxctl "$1>offline" $2 daxctl offline-memory $DEV
+	timed daxctl "offline>$1" $2 daxctl online-memory $nm $DEV
+	timed daxctl "$1>unplugged" $2 daxctl reconfigure-device -q -m devdax -f $DEV
+}
+
+ktap_print_header
+ktap_set_plan 3
+ktap_print_msg "$DEV: $SIZE_MIB MiB, $(echo $BLOCKS | wc -w) blocks, $REPS repetitions"
+# Writes to the attribute go through "sh -c" so that every method pays for
+# starting one process per command, as a tool or script would.
+for r in $(seq $REPS); do
+	for t in online_movable online_kernel; do
+		# Rotate the order of the methods from one repetition to the next.
+		case $((r % 3)) in
+		0) run_attr $t $r; run_perblock $t $r; run_daxctl $t $r ;;
+		1) run_perblock $t $r; run_daxctl $t $r; run_attr $t $r ;;
+		2) run_daxctl $t $r; run_attr $t $r; run_perblock $t $r ;;
+		esac
+	done
+done
+to_unbound
+for m in attr perblock daxctl; do
+	ktest "$m: every transition succeeded" sh -c "! grep -q '^$m ' $FAILED"
+done
+ktap_finished

@@ -1,0 +1,553 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Reliability of kmem's hotplug attribute (make stress; a bounded slice runs in
+# make check).  The 1 GiB region behind dax0.0 becomes two 512 MiB devices,
+# dax0.0 and dax0.1, both bound to kmem and managed from probe.  Parts, each a
+# group of KTAP results, chosen with STRESS_PARTS:
+#   concurrency  per round: writers (valid and invalid words, to hotplug and
+#                state), readers, outside writers on memoryN/state and
+#                memoryN/online, and a kmem unbind/bind cycle, all at once;
+#                then the invariants (below) and the kernel log
+#   faults       every transition, with the Nth allocation of the writing task
+#                failing (/proc/thread-self/fail-nth, slab and page allocator)
+#                for N = 1, 2, ... until the transition no longer hits a fault
+#   fuzz         generated invalid inputs: each is refused with EINVAL and
+#                changes nothing
+#   perms        as user nobody: reads work, writes fail with EACCES; as root:
+#                every writable file of a managed block refuses every value
+#   unload       rmmod kmem with the devices in each state and writers active
+# Invariants: the attribute (and its alias state) matches every block of the
+# device; MemTotal = boot baseline + online dax memory; /proc/iomem holds one
+# "System RAM (kmem)" resource per range of every device that is not
+# unplugged, and no other; the log has no WARNING, BUG, lockdep, hung task or
+# RCU stall report.  Figures are printed as "# figure: NAME VALUE" lines.
+. /tests/lib.sh
+
+ROUNDS=${STRESS_ROUNDS:-20}
+OPS=${STRESS_OPS:-25}			# operations per worker and round
+LIMIT=${STRESS_SECONDS:-1500}		# the concurrency part stops after this
+FI_MAX=${STRESS_FI_MAX:-5000}		# largest N per transition
+FI_STRIDE=${STRESS_FI_STRIDE:-1}	# N = 1, 1 + stride, ...
+FUZZ_RANDOM=${STRESS_FUZZ_RANDOM:-200}	# random-byte inputs (plus the fixed ones)
+PARTS=$(echo ${STRESS_PARTS:-concurrency,faults,fuzz,perms,unload} | tr , ' ')
+
+MEMSYS=/sys/devices/system/memory
+KMEM=/sys/bus/dax/drivers/kmem
+BUS=/sys/bus/dax/devices
+MiB=$((1 << 20))
+ST=/tmp/stress
+WORDS="online online_kernel online_movable offline unplug unplugged"
+REPORTS='WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|INFO: task .* blocked|rcu: INFO|detected stall|soft lockup|KASAN'
+T0=$(awk '{ printf "%d\n", $1 }' /proc/uptime)
+rm -rf $ST
+mkdir -p $ST
+
+now() { awk '{ printf "%d\n", $1 }' /proc/uptime; }
+figure() { echo "# figure: $1 $2"; }
+count() { cat "$@" 2>/dev/null | wc -l; }
+rnd() { echo $((RANDOM % $1)); }
+pick() { shift $(rnd $#); echo "$1"; }
+mark() { echo "stress: $*" > /dev/kmsg; }
+contains() { [[ $1 == *"$2"* ]]; }
+
+# write FILE FORMAT: write printf FORMAT to FILE in one write(2); print ok or
+# the error as EINVAL, EBUSY, EACCES, ENOENT, ENOMEM, EINTR or "error: ...".
+write() {
+	local err
+	err=$( { printf "$2" > "$1"; } 2>&1 ) && { echo ok; return; }
+	case "$err" in
+	*"Invalid argument"*) echo EINVAL ;;
+	*"Device or resource busy"*) echo EBUSY ;;
+	*"Permission denied"*) echo EACCES ;;
+	*"No such file"*|*"No such device"*) echo ENOENT ;;
+	*"Out of memory"*|*"Cannot allocate"*) echo ENOMEM ;;
+	*"Interrupted"*) echo EINTR ;;
+	*) echo "error: $err" ;;
+	esac
+}
+
+# Devices: dax0.0 shrunk to 256 MiB (the fault-injection device: two blocks,
+# so that every allocation of a transition can be failed in turn) and two new
+# 384 MiB devices after it.  BLK[dev] caches each device's block numbers.
+declare -A BLK
+setup() {
+	local d0=$BUS/dax0.0 d
+	echo 1 > /sys/module/kmem/parameters/claim_at_probe
+	echo offline > $d0/hotplug && echo unplug > $d0/hotplug &&
+		echo dax0.0 > $KMEM/unbind && echo $((256 * MiB)) > $d0/size || return 1
+	DEVS=dax0.0
+	echo dax0.0 > $KMEM/bind || return 1
+	# The region offers a new seed device once the last one is bound.
+	for d in 1 2; do
+		d=$(new_dax_device $((384 * MiB))) && echo $d > $KMEM/bind || return 1
+		DEVS="$DEVS $d"
+	done
+	for d in $DEVS; do
+		BLK[$d]=$(dax_blocks $d)
+	done
+	for d in $DEVS; do
+		if ! echo offline > $BUS/$d/hotplug || ! echo unplug > $BUS/$d/hotplug; then
+			echo "# $d: $(cat $BUS/$d/hotplug); $(for b in ${BLK[$d]}; do block_of $b; done | tr '\n' ' ')"
+			dmesg | tail -n 5 | sed 's/^/# /'
+			return 1
+		fi
+	done
+	BASE_KB=$(memtotal)
+	BLOCK_KB=$(($(block_size) / 1024))
+}
+
+range_start() { printf '%x' $(cat $BUS/$1/resource); }
+
+# block_of B: "STATE ZONES" of memoryB, or "absent" (bash builtins only: the
+# checks run after every step and forks are slow under emulation).
+block_of() {
+	local st z
+	if read -r st 2> /dev/null < $MEMSYS/memory$1/state; then
+		read -r z < $MEMSYS/memory$1/valid_zones
+		echo "$st $z"
+	else
+		echo absent
+	fi
+}
+# kmem_resources: the "System RAM (kmem)" lines of /proc/iomem.
+kmem_resources() {
+	local l
+	mapfile -t l < /proc/iomem
+	for l in "${l[@]}"; do
+		case "$l" in *"System RAM (kmem)"*) echo "$l" ;; esac
+	done
+}
+memtotal() { local k v; read -r k v k < /proc/meminfo; echo $v; }
+
+# check_invariants: print each violation as a diagnostic; fail if any.
+check_invariants() {
+	local d a s b st want online=0 want_kmem=0 n bad=0 res start
+	res=$(kmem_resources)
+	for d in $DEVS; do
+		read -r a < $BUS/$d/hotplug 2> /dev/null || a=unbound
+		read -r s < $BUS/$d/state 2> /dev/null || s=unbound
+		[ "$a" = "$s" ] || { echo "# $d: hotplug says $a, state says $s"; bad=1; }
+		for b in ${BLK[$d]}; do
+			st=$(block_of $b)
+			case "$st" in online*) online=$((online + 1)) ;; esac
+			case "$a:$st" in
+			unplugged:absent|unbound:absent|"offline:offline "*) ;;
+			"online_movable:online Movable"|"online_kernel:online Normal"|"online:online "*) ;;
+			*) echo "# $d: attribute $a but memory$b is $st"; bad=1 ;;
+			esac
+		done
+		read -r start < $BUS/$d/resource
+		start=$(printf '%x' $start)
+		n=0
+		while read -r l; do
+			case "$l" in "$start-"*) n=$((n + 1)) ;; esac
+		done <<< "$res"
+		case "$a" in unplugged|unbound) want=0 ;; *) want=1 ;; esac
+		[ "$n" = "$want" ] || { echo "# $d ($a): $n kmem resources at $start in /proc/iomem, want $want"; bad=1; }
+		want_kmem=$((want_kmem + want))
+	done
+	n=$(grep -c . <<< "$res")
+	[ "$n" = "$want_kmem" ] || { echo "# /proc/iomem: $n kmem resources, want $want_kmem"; bad=1; }
+	n=$(memtotal)
+	[ "$n" = $((BASE_KB + online * BLOCK_KB)) ] ||
+		{ echo "# MemTotal $n kB, want $BASE_KB + $online blocks"; bad=1; }
+	return $bad
+}
+
+# log_clean TAG: no kernel report since "stress: TAG" was logged.
+log_clean() {
+	local hits
+	hits=$(dmesg | sed -n "/stress: $1\$/,\$p" | grep -E "$REPORTS")
+	[ -z "$hits" ] && return 0
+	echo "$hits" | head -n 20 | sed 's/^/# /'
+	echo "$hits" | wc -l >> $ST/reports
+	return 1
+}
+
+# --- concurrency -----------------------------------------------------------
+# A writer of DEV waits while the unbind/bind cycle has DEV paused; the cycle
+# waits until no writer of DEV is between its check and its write.
+writer_enter() {
+	while :; do
+		[ -d $ST/pause.$1 ] && { sleep 0.05; continue; }
+		: > $ST/busy.$1.$2
+		[ -d $ST/pause.$1 ] || return 0
+		rm -f $ST/busy.$1.$2
+	done
+}
+writer() {	# writer DEV ID
+	local i v f r before
+	for i in $(seq $OPS); do
+		v=$(pick $WORDS $WORDS online_moveable Online bogus " online" "offline\n\n" 1)
+		f=$(pick hotplug state)
+		writer_enter $1 $2
+		before=$(cat $BUS/$1/hotplug)
+		r=$(write $BUS/$1/$f "$v")
+		rm -f $ST/busy.$1.$2
+		echo "$v $r" >> $ST/writes
+		case "$v:$r" in
+		unplug:ok|unplugged:ok) [ "$before" != unplugged ] && echo >> $ST/transitions ;;
+		*:ok) [ "$before" != "$v" ] && echo >> $ST/transitions ;;
+		esac
+		case " $WORDS :$r" in
+		*" $v "*:ok|*" $v "*:EBUSY|*" $v "*:ENOMEM|*" $v "*:EINTR) ;;
+		*:EINVAL) case " $WORDS " in *" $v "*) echo "$1 '$v' refused EINVAL" >> $ST/wrong ;; esac ;;
+		*) echo "$1 '$v' -> $r" >> $ST/wrong ;;
+		esac
+	done
+}
+reader() {	# reader DEV
+	local i a
+	for i in $(seq $((OPS * 2))); do
+		a=$(cat $BUS/$1/$(pick hotplug state) 2>/dev/null) || a=unbound
+		case " $WORDS unbound " in
+		*" $a "*) echo >> $ST/reads ;;
+		*) echo "$1 read '$a'" >> $ST/wrong ;;
+		esac
+	done
+}
+outside() {	# outside: per-block state writes on the devices' blocks
+	local i d b r
+	# (memoryN/state answers EINVAL when the block is already in the asked
+	# state and "ok" only for a real change; memoryN/online answers "ok" for
+	# a no-op too, so it is tried in the perms part, where nothing races.)
+	for i in $(seq $OPS); do
+		d=$(pick $DEVS)
+		b=$(pick ${BLK[$d]})
+		r=$(write $MEMSYS/memory$b/state $(pick online online_kernel online_movable offline))
+		case "$r" in
+		EBUSY) echo >> $ST/outside.refused ;;
+		EINVAL) echo >> $ST/outside.noop ;;
+		ENOENT) echo >> $ST/outside.absent ;;
+		*) echo "memory$b/state: $r" >> $ST/outside.through ;;
+		esac
+	done
+}
+cycle() {	# cycle DEV: unplug, unbind, bind (memory comes back per policy)
+	local r
+	mkdir $ST/pause.$1
+	while ls $ST/busy.$1.* > /dev/null 2>&1; do sleep 0.05; done
+	r=$(write $BUS/$1/hotplug unplug)
+	if [ "$r" = ok ]; then
+		echo $1 > $KMEM/unbind && echo $1 > $KMEM/bind &&
+			echo >> $ST/cycles || echo "$1 unbind/bind failed" >> $ST/wrong
+	else
+		echo "$1: unplug $r" >> $ST/cycles.skipped
+	fi
+	rmdir $ST/pause.$1
+}
+
+part_concurrency() {
+	local r=0 pids d bad=0 t
+	while [ $r -lt $ROUNDS ] && [ $(($(now) - T0)) -lt $LIMIT ]; do
+		r=$((r + 1))
+		mark "round $r"
+		pids=
+		for d in $DEVS; do
+			writer $d 1 & pids="$pids $!"
+			writer $d 2 & pids="$pids $!"
+			reader $d & pids="$pids $!"
+		done
+		outside & pids="$pids $!"
+		(sleep 0.$(rnd 10); cycle $(pick $DEVS)) & pids="$pids $!"
+		wait $pids
+		if ! check_invariants > $ST/inv.out || ! log_clean "round $r" >> $ST/inv.out; then
+			cat $ST/inv.out
+			echo $r >> $ST/violations
+			bad=1
+		fi
+	done
+	figure rounds $r
+	figure writes $(count $ST/writes)
+	figure writes-accepted $(grep -c ' ok$' $ST/writes)
+	figure writes-refused-EBUSY $(grep -c ' EBUSY$' $ST/writes)
+	figure writes-refused-EINVAL $(grep -c ' EINVAL$' $ST/writes)
+	figure transitions $(count $ST/transitions)
+	figure reads $(count $ST/reads)
+	figure outside-writes-refused $(count $ST/outside.refused)
+	figure outside-writes-no-op-EINVAL $(count $ST/outside.noop)
+	figure outside-writes-on-absent-blocks $(count $ST/outside.absent)
+	figure outside-writes-through $(count $ST/outside.through)
+	figure unbind-bind-cycles $(count $ST/cycles)
+	figure unbind-bind-cycles-skipped-unplug-refused $(count $ST/cycles.skipped)
+	[ -s $ST/cycles.skipped ] && sed 's/^/# cycle skipped: /' $ST/cycles.skipped
+	figure invariant-violations $(count $ST/violations)
+	[ -s $ST/wrong ] && head -n 20 $ST/wrong | sed 's/^/# unexpected: /'
+	ktest "concurrency: $r rounds, invariants hold after every round" [ $bad = 0 ]
+	ktest "concurrency: every write got a valid answer, every read a valid word" [ ! -s $ST/wrong ]
+	ktest "concurrency: no outside per-block write went through" [ ! -s $ST/outside.through ]
+	ktest "concurrency: writes were accepted and refused, cycles ran" \
+		[ $(grep -c ' ok$' $ST/writes) -gt 0 -a $(grep -c ' EINVAL$' $ST/writes) -gt 0 -a -s $ST/cycles ]
+}
+
+# --- fault injection -------------------------------------------------------
+snapshot() {	# everything a transition of DEV may change, as text
+	local b a
+	read -r a < $BUS/$1/hotplug
+	echo "attr $a"
+	for b in ${BLK[$1]}; do echo "memory$b $(block_of $b)"; done
+	echo "MemTotal $(memtotal)"
+	kmem_resources
+}
+set_state() {	# set_state DEV STATE, through offline
+	local a=$BUS/$1/hotplug
+	[ "$(cat $a)" = "$2" ] && return 0
+	printf offline > $a || return 1
+	[ "$2" = offline ] || printf "$2" > $a
+}
+# inject N FILE VALUE: write VALUE to FILE with the Nth allocation of this
+# shell failing.  Prints "RESULT hit|miss".  Runs in this shell (builtins only),
+# as fail-nth belongs to the task.
+inject() {
+	local rc=ok left
+	echo $1 > /proc/thread-self/fail-nth
+	printf "$3" 2> $ST/fi.err > $2 || { read -r rc < $ST/fi.err || rc=unknown; }
+	if read left < /proc/thread-self/fail-nth 2> /dev/null; then
+		:
+	else
+		left=1	# the fault hit the open of fail-nth, not the write
+	fi
+	until echo 0 > /proc/thread-self/fail-nth 2> /dev/null; do :; done
+	case "$rc" in
+	ok) ;;
+	*"Out of memory"*|*"Cannot allocate"*) rc=ENOMEM ;;
+	*"Device or resource busy"*) rc=EBUSY ;;
+	*) rc="error: $rc" ;;
+	esac
+	[ "$left" = 0 ] && echo "$rc hit" || echo "$rc miss"
+}
+part_faults() {
+	local dev=${DEVS%% *} t from to n res before after bad=0 tries=0 hits=0 failed=0
+	local fi
+	for fi in failslab fail_page_alloc; do
+		fi=/sys/kernel/debug/$fi
+		echo N > $fi/ignore-gfp-wait
+		echo 1 > $fi/verbose
+	done
+	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+	mark "faults"
+	for t in unplugged:online_movable unplugged:online_kernel unplugged:offline \
+		 offline:online_movable offline:online_kernel offline:unplug \
+		 online_movable:offline online_movable:unplug online_kernel:offline \
+		 online_kernel:unplug; do
+		from=${t%:*} to=${t#*:}
+		n=1
+		while [ $n -le $FI_MAX ]; do
+			set_state $dev $from || { echo "# cannot set $dev $from"; bad=1; break; }
+			before=$(snapshot $dev)
+			res=$(inject $n $BUS/$dev/hotplug $to 2> /dev/null)
+			after=$(snapshot $dev)
+			tries=$((tries + 1))
+			case "$res" in
+			"ok miss")
+				# No fault left to inject: the transition is done.
+				expect_state $dev $to || { echo "# $from -> $to: succeeded but reads $(cat $BUS/$dev/hotplug)"; bad=1; }
+				break ;;
+			"ok hit")
+				hits=$((hits + 1))
+				expect_state $dev $to || { echo "# $from -> $to, fault $n: succeeded but reads $(cat $BUS/$dev/hotplug)"; bad=1; } ;;
+			*" hit")
+				hits=$((hits + 1)) failed=$((failed + 1))
+				if [ "$before" != "$after" ]; then
+					echo "# $from -> $to, fault $n: ${res% hit}, but the device changed:"
+					echo "$before" > $ST/a; echo "$after" > $ST/b
+					diff $ST/a $ST/b | sed 's/^/#   /'
+					bad=1
+				fi ;;
+			*)
+				echo "# $from -> $to, fault $n: $res without a fault"; bad=1 ;;
+			esac
+			check_invariants || bad=1
+			n=$((n + FI_STRIDE))
+		done
+		echo "# faults: $from -> $to: N up to $n"
+	done
+	figure fault-injection-transitions-tried $tries
+	figure faults-hit $hits
+	figure faulted-transitions-refused $failed
+	ktest "faults: every faulted transition failed cleanly or completed ($hits faults hit)" [ $bad = 0 ]
+	ktest "faults: faults were hit and made transitions fail" [ $hits -gt 0 -a $failed -gt 0 ]
+	ktest "faults: kernel log clean" log_clean faults
+}
+expect_state() {
+	case "$2" in unplug) [ "$(cat $BUS/$1/hotplug)" = unplugged ] ;; *) [ "$(cat $BUS/$1/hotplug)" = "$2" ] ;; esac
+}
+
+# --- input fuzzing ---------------------------------------------------------
+fuzz_corpus() {	# one input a file in $ST/fuzz, as raw bytes
+	local w i n=0
+	mkdir -p $ST/fuzz
+	put() {	# skips the valid words that variants happen to produce
+		case " $WORDS " in *" $1 "*) return ;; esac
+		n=$((n + 1))
+		printf '%b' "$1" > $ST/fuzz/$n
+	}
+	for w in $WORDS; do
+		i=1
+		while [ $i -lt ${#w} ]; do put "$(echo $w | cut -c1-$i)"; i=$((i + 1)); done
+		put "${w}x"; put "${w}_"; put "${w}e"; put "${w}${w}"
+		put " $w"; put "$w "; put "\t$w"; put "$w\t"; put "$w\n\n"; put "$w\r\n"
+		put "\n$w"; put "$w\0000"; put "$w\0000x"; put "\0000$w"; put "$w $w"
+		put "$(echo $w | tr a-z A-Z)"; put "$(echo $w | awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) }')"
+		put "$(echo $w | tr _ -)"; put "$(echo $w | tr -d _)"
+	done
+	# (An empty write never reaches the attribute: sysfs returns 0 itself.)
+	for w in 0 1 2 -1 00 0x1 4294967296 99999999999999999999 " " "\n" "\0000" \
+		 on off yes no true false movable kernel online_ offline_ unpluged \
+		 "online\nonline" "%s%s%s" "\\\\" "\0377\0376"; do
+		put "$w"
+	done
+	head -c 5000 /dev/zero | tr '\0' a > $ST/fuzz/long; n=$((n + 1))
+	{ printf online_movable; head -c 5000 /dev/zero | tr '\0' ' '; } > $ST/fuzz/longtail; n=$((n + 1))
+	i=0
+	while [ $i -lt $FUZZ_RANDOM ]; do
+		i=$((i + 1)) n=$((n + 1))
+		head -c $((1 + $(rnd 64))) /dev/urandom > $ST/fuzz/r$i
+	done
+}
+part_fuzz() {
+	local dev=${DEVS##* } f r before bad=0 tried=0 st
+	fuzz_corpus
+	mark "fuzz"
+	for st in offline online_movable unplugged; do
+		set_state $dev $st
+		for f in $ST/fuzz/*; do
+			before=$(snapshot $dev)
+			r=$( { cat $f > $BUS/$dev/$(pick hotplug state); } 2>&1 ) && r=ok
+			tried=$((tried + 1))
+			case "$r" in *"Invalid argument"*) ;; *)
+				echo "# $st, input $(basename $f) ($(od -An -c $f | head -n 2 | tr -s ' ')): $r"; bad=1 ;; esac
+			[ "$(snapshot $dev)" = "$before" ] || { echo "# input $(basename $f) changed the device"; bad=1; }
+		done
+	done
+	figure fuzz-inputs-tried $tried
+	ktest "fuzz: $tried invalid inputs refused with EINVAL, nothing changed" [ $bad = 0 ]
+	ktest "fuzz: kernel log clean" log_clean fuzz
+}
+
+# --- permissions -----------------------------------------------------------
+part_perms() {
+	local dev=${DEVS%% *} b f v r before bad=0 n=0 out st
+	set_state $dev online_movable
+	mark "perms"
+	before=$(snapshot $dev)
+	out=$(su -s /bin/sh nobody -c "id -u; cat $BUS/$dev/hotplug $BUS/$dev/state")
+	ktest "perms: user nobody reads hotplug and state" \
+		[ "$out" = "$(printf '65534\nonline_movable\nonline_movable')" ]
+	out=$(su -s /bin/sh nobody -c "
+		for f in $BUS/$dev/hotplug $BUS/$dev/state; do
+			for v in offline unplug online_kernel; do
+				echo \$v 2>&1 > \$f | grep -c 'Permission denied'
+			done
+		done" 2>&1 | tr '\n' ' ')
+	ktest "perms: user nobody cannot write hotplug or state (EACCES): $out" \
+		[ "$out" = "1 1 1 1 1 1 " ]
+	out=$(su -s /bin/sh nobody -c "echo offline > $MEMSYS/memory$(pick ${BLK[$dev]})/state" 2>&1)
+	ktest "perms: user nobody cannot write memoryN/state" contains "$out" "Permission denied"
+	ktest "perms: nothing changed" [ "$(snapshot $dev)" = "$before" ]
+	# As root, every writable file of each of the device's blocks (the same
+	# files are reached through /sys/devices/system/node/nodeN/memoryM), with
+	# the device online and offline.  Refused (EBUSY, EINVAL) or a no-op.
+	for st in online_movable offline; do
+		set_state $dev $st
+		before=$(snapshot $dev)
+		for b in ${BLK[$dev]}; do
+			for f in $(find $MEMSYS/memory$b/ -type f -perm -200); do
+				for v in offline online online_kernel online_movable 0 1 add remove change; do
+					r=$(write $f $v)
+					n=$((n + 1))
+					case "$r" in ok|EBUSY|EINVAL) ;; *) echo "# $f '$v': $r"; bad=1 ;; esac
+					[ "$(snapshot $dev)" = "$before" ] ||
+						{ echo "# $st: $f '$v' changed the device"; bad=1; before=$(snapshot $dev); }
+				done
+			done
+		done
+	done
+	figure root-writes-under-memory-blocks $n
+	ktest "perms: as root, $n writes to the managed blocks' files changed nothing" [ $bad = 0 ]
+	ktest "perms: kernel log clean" log_clean perms
+}
+
+# --- unload under load ------------------------------------------------------
+hammer() {	# hammer DEV: no-op, refused and invalid writes until $ST/stop
+	local a=$BUS/$1/hotplug s
+	s=$(cat $a)
+	while [ ! -e $ST/stop ]; do
+		write $a "$(pick $s $s bogus online_x)" > /dev/null
+		cat $a > /dev/null 2>&1
+	done
+}
+part_unload() {
+	local st d pids bad=0 m0 n=0 i
+	# All unplugged, all offline: everything goes and modprobe brings the
+	# devices back.  Then online_movable, online_kernel and offline: the
+	# offline memory goes, the online memory stays online with a log line.
+	for st in "unplugged unplugged unplugged" "offline offline offline" \
+		  "online_movable online_kernel offline"; do
+		i=0
+		for d in $DEVS; do
+			i=$((i + 1))
+			set_state $d $(echo $st | cut -d' ' -f$i) || { echo "# cannot set $d"; bad=1; }
+		done
+		m0=$(memtotal)
+		mark "unload $st"
+		rm -f $ST/stop
+		pids=
+		for d in $DEVS $DEVS; do hammer $d & pids="$pids $!"; done
+		sleep 1
+		rmmod kmem || { echo "# rmmod kmem failed"; bad=1; }
+		: > $ST/stop
+		wait $pids
+		n=$((n + 1))
+		case "$st" in
+		online*)
+			[ "$(memtotal)" = "$m0" ] || { echo "# $st: MemTotal $(memtotal), was $m0"; bad=1; }
+			[ "$(dmesg | sed -n "/stress: unload $st/,\$p" | grep -c 'cannot be hotremoved until the next reboot')" = 2 ] ||
+				{ echo "# $st: want one log line for each online device"; bad=1; }
+			[ "$(kmem_resources | wc -l)" = 2 ] || { echo "# $st: want the 2 online devices' resources"; bad=1; }
+			set -- $DEVS
+			for b in ${BLK[$3]}; do
+				[ -d $MEMSYS/memory$b ] && { echo "# $st: memory$b of offline $3 left"; bad=1; }
+			done
+			;;
+		*)
+			[ "$(memtotal)" = "$BASE_KB" ] || { echo "# $st: MemTotal $(memtotal), want $BASE_KB"; bad=1; }
+			[ -z "$(kmem_resources)" ] || { echo "# $st: kmem resources left"; bad=1; }
+			for d in $DEVS; do
+				for b in ${BLK[$d]}; do
+					[ -d $MEMSYS/memory$b ] && { echo "# $st: memory$b left"; bad=1; }
+				done
+			done
+			modprobe kmem claim_at_probe=1 || bad=1
+			;;
+		esac
+		log_clean "unload $st" || bad=1
+	done
+	figure rmmod-under-load $n
+	ktest "unload: rmmod kmem with writers active, in every state: no crash, nothing leaked, a log line for memory that stays" [ $bad = 0 ]
+}
+
+case " $PARTS " in *" concurrency "*) n=4 ;; *) n=0 ;; esac
+case " $PARTS " in *" faults "*) n=$((n + 3)) ;; esac
+case " $PARTS " in *" fuzz "*) n=$((n + 2)) ;; esac
+case " $PARTS " in *" perms "*) n=$((n + 6)) ;; esac
+case " $PARTS " in *" unload "*) n=$((n + 1)) ;; esac
+ktap_print_header
+ktap_set_plan $((n + 1))
+mark start
+if ! setup; then
+	ktap_test_fail "setup: three devices bound to kmem"
+	ktap_finished
+	exit
+fi
+ktap_test_pass "setup: $DEVS (256, 384, 384 MiB) bound to kmem and managed"
+ktap_print_msg "baseline MemTotal $BASE_KB kB, block $BLOCK_KB kB"
+for p in $PARTS; do
+	t=$(now)
+	part_$p
+	figure "seconds-$p" $(($(now) - t))
+done
+figure kernel-reports $(cat $ST/reports 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+figure seconds $(($(now) - T0))
+ktap_finished

@@ -36,6 +36,9 @@ def main():
                 raw.append(" ".join(w[1:]))
     if not total:
         sys.exit("no @@BENCH lines in " + " ".join(logs))
+    spawn = {k[0]: statistics.median(v) for k, v in total.items() if k[1] == "spawn"}
+    total = {k: v for k, v in total.items() if k[1] != "spawn"}
+    kern = {k: v for k, v in kern.items() if k[1] != "spawn"}
     sizes = sorted({k[0] for k in total})
     trans = []
     for k in total:
@@ -52,20 +55,26 @@ def main():
 
     md = ["# make bench: whole-device transitions", "",
           "Times in ms, median [min-max] of %d repetitions; ratios are between medians "
-          "of the same boot." % min(len(v) for v in total.values()), ""]
+          "of the same boot.  Each attribute write is made by a new `sh -c` process, "
+          "each daxctl step is one daxctl process, the per-block loop runs inside the "
+          "benchmark's shell (no process per block).  \"process start\" is the median "
+          "time of `sh -c :` in the same guest." % min(len(v) for v in total.values()), ""]
     # Headline: a full cycle (sum of the medians of its transitions) per size.
     md += ["## Full cycles (all %d transitions)" % len(trans), "",
            "| size | attr ms | per-block ms | daxctl ms | kernel work ms "
-           "| attr / per-block | attr / daxctl | kernel work / attr |",
-           "|---|---|---|---|---|---|---|---|"]
+           "| attr / per-block | attr / daxctl | kernel work / attr "
+           "| attr minus kernel work, per transition | process start |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     dat = []
     for s in sizes:
         sums = {m: sum(med.get((s, m, t), 0) for t in trans) for m in METHODS}
         ksum = sum(kmed.get((s, "attr", t), 0) for t in trans)
-        md.append("| %d MiB | %.0f | %.0f | %.0f | %.0f | %s | %s | %s |" % (
+        md.append("| %d MiB | %.0f | %.0f | %.0f | %.0f | %s | %s | %s | %.1f ms | %s |" % (
             s, sums["attr"] / 1e3, sums["perblock"] / 1e3, sums["daxctl"] / 1e3,
             ksum / 1e3, ratio(sums["attr"], sums["perblock"]),
-            ratio(sums["attr"], sums["daxctl"]), ratio(ksum, sums["attr"])))
+            ratio(sums["attr"], sums["daxctl"]), ratio(ksum, sums["attr"]),
+            (sums["attr"] - ksum) / len(trans) / 1e3,
+            "%.1f ms" % (spawn[s] / 1e3) if s in spawn else "-"))
         dat.append("%g %f %f %f %f" % (s / 1024, sums["attr"] / 1e3,
                                        sums["perblock"] / 1e3, sums["daxctl"] / 1e3,
                                        ksum / 1e3))

@@ -19,10 +19,11 @@ if [ "${KASAN:-0}" = 1 ]; then
 	export CONFIG_FRAGMENTS="$ROOT/config/kasan.config ${CONFIG_FRAGMENTS:-}"
 	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 	QUICK=${QUICK:-KASAN=1}
+	PREFIX=kasan-	# boots write work/runs/kasan-NAME
 fi
 T0=$SECONDS
 PASSED=0 FAILED=0 SKIPPED=0
-RESULTS=$WORK/check.results
+RESULTS=$WORK/check${PREFIX:+-kasan}.results
 mkdir -p "$WORK"
 : > "$RESULTS"
 
@@ -51,16 +52,16 @@ fi
 mapfile -t COMMITS < <(git -C "$CHECK" rev-list --reverse base..HEAD)
 TIP=$(git -C "$CHECK" rev-parse HEAD)
 
-rt=$WORK/roundtrip
+rt=$WORK/roundtrip${PREFIX:+-kasan}
 rm -rf "$rt"
 mkdir -p "$rt"
 [ -f "$PATCHES/0000-cover-letter.patch" ] && cp "$PATCHES/0000-cover-letter.patch" "$rt/"
 "$ROOT/scripts/export.sh" "$CHECK" "$rt" >/dev/null
-if diff -r -x '*.orig' "$PATCHES" "$rt" > "$WORK/roundtrip.diff"; then
+if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
 	result PASS "series: export after apply reproduces patches/ byte for byte"
 else
-	head -n 30 "$WORK/roundtrip.diff"
-	result FAIL "series: export after apply reproduces patches/" "diff in $WORK/roundtrip.diff"
+	head -n 30 "$rt.diff"
+	result FAIL "series: export after apply reproduces patches/" "diff in $rt.diff"
 fi
 
 # For quick iterations: QUICK=1 skips checkpatch, the per-patch builds and
@@ -155,7 +156,7 @@ while IFS='|' read -r name args tests profile; do
 	case " ${BOOTS:-$name} " in *" $name "*) ;; *) continue ;; esac
 	while read -r st rest; do
 		[ -n "$st" ] && result "$st" "$rest"
-	done < <(run_boot "$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" ${kunit:+--kunit} </dev/null)
+	done < <(run_boot "${PREFIX:-}$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" ${kunit:+--kunit} </dev/null)
 	kunit=
 done < "$ROOT/guest/boots"
 

@@ -14,6 +14,7 @@
 # During each timed transition the function_graph tracer times the kernel's
 # own work (online_pages, offline_pages, arch_add_memory, arch_remove_memory,
 # create/remove_memory_block_devices); the sum is reported as "kernel".
+# Also the time to start one process ("spawn noop": sh -c :).
 # One line per measurement:
 #   @@BENCH SIZE_MIB METHOD TRANSITION REP TOTAL_US KERNEL_US
 # and a KTAP result per method that every transition of it succeeded.
@@ -86,6 +87,13 @@ to_unbound() {
 	[ -e $DEVDAX/$DEV ] && echo $DEV > $DEVDAX/unbind
 	return 0
 }
+# device_dax takes a kmem-type device only when told its name (as daxctl does).
+to_devdax() {
+	to_unbound
+	echo $DEV > $DEVDAX/new_id 2> /dev/null
+	[ -e $DEVDAX/$DEV ] || echo $DEV > $DEVDAX/bind
+}
+quiet() { "$@" > /dev/null; }
 
 run_attr() {	# run_attr T REP: from unplugged, through the attribute
 	to_unbound
@@ -106,12 +114,11 @@ run_perblock() {
 run_daxctl() {
 	local nm=
 	[ $1 = online_kernel ] && nm=--no-movable
-	to_unbound
-	echo $DEV > $DEVDAX/bind
-	timed daxctl "unplugged>$1" $2 daxctl reconfigure-device -q -m system-ram $nm $DEV
-	timed daxctl "$1>offline" $2 daxctl offline-memory $DEV
-	timed daxctl "offline>$1" $2 daxctl online-memory $nm $DEV
-	timed daxctl "$1>unplugged" $2 daxctl reconfigure-device -q -m devdax -f $DEV
+	to_devdax
+	timed daxctl "unplugged>$1" $2 quiet daxctl reconfigure-device -m system-ram $nm $DEV
+	timed daxctl "$1>offline" $2 quiet daxctl offline-memory $DEV
+	timed daxctl "offline>$1" $2 quiet daxctl online-memory $nm $DEV
+	timed daxctl "$1>unplugged" $2 quiet daxctl reconfigure-device -m devdax -f $DEV
 }
 
 ktap_print_header
@@ -120,6 +127,8 @@ ktap_print_msg "$DEV: $SIZE_MIB MiB, $(echo $BLOCKS | wc -w) blocks, $REPS repet
 # Writes to the attribute go through "sh -c" so that every method pays for
 # starting one process per command, as a tool or script would.
 for r in $(seq $REPS); do
+	# What starting one process costs here, to tell it from the attribute's own.
+	timed spawn noop $r sh -c :
 	for t in online_movable online_kernel; do
 		# Rotate the order of the methods from one repetition to the next.
 		case $((r % 3)) in

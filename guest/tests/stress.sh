@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Reliability of kmem's hotplug attribute (make stress; a bounded slice runs in
-# make check).  The 1 GiB region behind dax0.0 becomes two 512 MiB devices,
-# dax0.0 and dax0.1, both bound to kmem and managed from probe.  Parts, each a
-# group of KTAP results, chosen with STRESS_PARTS:
+# make check).  The 1 GiB region behind dax0.0 becomes three devices, dax0.0
+# (256 MiB), dax0.1 and dax0.2 (384 MiB each), all bound to kmem and managed
+# from probe.  Parts, each a group of KTAP results, chosen with STRESS_PARTS
+# (comma-separated):
 #   concurrency  per round: writers (valid and invalid words, to hotplug and
-#                state), readers, outside writers on memoryN/state and
-#                memoryN/online, and a kmem unbind/bind cycle, all at once;
+#                state), readers, outside writers on memoryN/state, and a
+#                kmem unbind/bind cycle, all at once;
 #                then the invariants (below) and the kernel log
 #   faults       every transition, with the Nth allocation of the writing task
 #                failing (/proc/thread-self/fail-nth, slab and page allocator)
@@ -14,7 +15,8 @@
 #   fuzz         generated invalid inputs: each is refused with EINVAL and
 #                changes nothing
 #   perms        as user nobody: reads work, writes fail with EACCES; as root:
-#                every writable file of a managed block refuses every value
+#                no write to any file of a managed block (state, online,
+#                uevent) changes anything
 #   unload       rmmod kmem with the devices in each state and writers active
 # Invariants: the attribute (and its alias state) matches every block of the
 # device; MemTotal = boot baseline + online dax memory; /proc/iomem holds one

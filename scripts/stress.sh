@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 T0=$SECONDS
-: "${STRESS_ROUNDS:=20}" "${STRESS_OPS:=25}" "${STRESS_SECONDS:=1500}"
+: "${STRESS_ROUNDS:=12}" "${STRESS_OPS:=25}" "${STRESS_SECONDS:=1500}"
 : "${STRESS_FI_MAX:=5000}" "${STRESS_FI_STRIDE:=1}" "${STRESS_FUZZ_RANDOM:=300}"
 : "${STRESS_PARTS:=concurrency,faults,fuzz,perms,unload}"
 args="harness.timeout=3600"

@@ -10,8 +10,9 @@
 #                kmem unbind/bind cycle, all at once;
 #                then the invariants (below) and the kernel log
 #   faults       every transition, with the Nth allocation of the writing task
-#                failing (/proc/thread-self/fail-nth, slab and page allocator)
-#                for N = 1, 2, ... until the transition no longer hits a fault
+#                failing (/proc/thread-self/fail-nth; slab, and page allocations
+#                of order 1 and up) for N = 1, 2, ... until the transition no
+#                longer hits a fault
 #   fuzz         generated invalid inputs: each is refused with EINVAL and
 #                changes nothing
 #   perms        as user nobody: reads work, writes fail with EACCES; as root:
@@ -25,7 +26,7 @@
 # RCU stall report.  Figures are printed as "# figure: NAME VALUE" lines.
 . /tests/lib.sh
 
-ROUNDS=${STRESS_ROUNDS:-20}
+ROUNDS=${STRESS_ROUNDS:-12}
 OPS=${STRESS_OPS:-25}			# operations per worker and round
 LIMIT=${STRESS_SECONDS:-1500}		# the concurrency part stops after this
 FI_MAX=${STRESS_FI_MAX:-5000}		# largest N per transition
@@ -318,16 +319,42 @@ inject() {
 	esac
 	[ "$left" = 0 ] && echo "$rc hit" || echo "$rc miss"
 }
+# quiesce: every device unplugged, so that the parts after the concurrency
+# start from a known state.  Memory onlined to ZONE_NORMAL can hold unmovable
+# pages (such as the memory map of another device added while it was online),
+# so this takes several passes, dropping caches between them.
+quiesce() {
+	local pass d a left
+	for pass in 1 2 3 4 5; do
+		left=
+		for d in $DEVS; do
+			read -r a < $BUS/$d/hotplug
+			[ "$a" = unplugged ] || set_state $d unplugged 2> /dev/null || left="$left $d"
+		done
+		[ -z "$left" ] && return 0
+		echo 3 > /proc/sys/vm/drop_caches
+		sleep 1
+	done
+	echo "# could not unplug:$left"
+	return 1
+}
+
 part_faults() {
 	local dev=${DEVS%% *} t from to n res before after bad=0 tries=0 hits=0 failed=0
 	local fi
+	quiesce || bad=1
 	for fi in failslab fail_page_alloc; do
 		fi=/sys/kernel/debug/$fi
 		echo N > $fi/ignore-gfp-wait
 		echo 1 > $fi/verbose
 	done
 	echo N > /sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
-	echo 0 > /sys/kernel/debug/fail_page_alloc/min-order
+	# Order-0 page allocations are left alone (min-order 1, the default):
+	# x86's direct-map setup for new memory (init_memory_mapping() ->
+	# alloc_low_pages(), GFP_ATOMIC) does not check them for NULL and
+	# oopses in phys_pmd_init().  Slab and higher-order page allocations
+	# (the memory map) are failed.
+	echo 1 > /sys/kernel/debug/fail_page_alloc/min-order
 	mark "faults"
 	for t in unplugged:online_movable unplugged:online_kernel unplugged:offline \
 		 offline:online_movable offline:online_kernel offline:unplug \
@@ -410,6 +437,7 @@ fuzz_corpus() {	# one input a file in $ST/fuzz, as raw bytes
 }
 part_fuzz() {
 	local dev=${DEVS##* } f r before bad=0 tried=0 st
+	quiesce
 	fuzz_corpus
 	mark "fuzz"
 	for st in offline online_movable unplugged; do
@@ -431,6 +459,7 @@ part_fuzz() {
 # --- permissions -----------------------------------------------------------
 part_perms() {
 	local dev=${DEVS%% *} b f v r before bad=0 n=0 out st
+	quiesce
 	set_state $dev online_movable
 	mark "perms"
 	before=$(snapshot $dev)
@@ -482,6 +511,7 @@ hammer() {	# hammer DEV: no-op, refused and invalid writes until $ST/stop
 }
 part_unload() {
 	local st d pids bad=0 m0 n=0 i
+	quiesce || bad=1
 	# All unplugged, all offline: everything goes and modprobe brings the
 	# devices back.  Then online_movable, online_kernel and offline: the
 	# offline memory goes, the online memory stays online with a log line.

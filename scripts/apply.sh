@@ -9,6 +9,10 @@
 
 dir=${1:-$CHECK}
 scratch=$WORK/am
+# One apply at a time (make check, make stress and make bench may overlap).
+mkdir -p "$WORK"
+exec 9> "$WORK/apply.lock"
+flock 9
 
 worktree() {	# worktree PATH: a detached worktree of $TREE at PATH
 	if [ ! -e "$1/.git" ]; then

@@ -27,14 +27,14 @@ passed=0 failed=0
 while read -r st rest; do
 	echo "$st $rest"
 	case "$st" in PASS) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; esac
-done < <(run_boot stress "$args" tests/stress.sh "" </dev/null)
+done < <(run_boot stress-full "$args" tests/stress.sh "" </dev/null)
 
 out=$WORK/stress
 mkdir -p "$out"
 {
 	echo "| figure | value |"
 	echo "|---|---|"
-	tr -d '\r' < "$WORK/runs/stress/results.log" |
+	tr -d '\r' < "$WORK/runs/stress-full/results.log" |
 		sed -n 's/^# figure: \([^ ]*\) \(.*\)$/| \1 | \2 |/p'
 	echo
 	echo "Settings: $args"

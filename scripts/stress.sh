@@ -4,7 +4,7 @@
 # build directory), boots it once and runs guest/tests/stress.sh with the full
 # settings below (any STRESS_* variable in the environment overrides them), then
 # prints the figures and "stress: N passed, N failed".  The figures are also
-# written to work/stress/figures.md.
+# written to results/stress/figures.md.
 . "$(dirname "$0")/lib.sh"
 
 T0=$SECONDS
@@ -29,7 +29,7 @@ while read -r st rest; do
 	case "$st" in PASS) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; esac
 done < <(run_boot stress-full "$args" tests/stress.sh "" </dev/null)
 
-out=$WORK/stress
+out=$ROOT/results/stress
 mkdir -p "$out"
 {
 	echo "| figure | value |"

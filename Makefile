@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dax/kmem whole-device hotplug: the patch series in patches/ and its harness.
-#   make check    the whole test suite; last line "check: N passed, N failed, ..."
+#   make check    the whole test suite; last line "check: N passed, N failed"
 #                 (KASAN=1: the same on a KASAN kernel, in work/build-kasan)
 #   make stress   concurrency, fault injection, fuzzing, permissions, unload
 #   make bench    attribute vs per-block loop vs daxctl, 1-8 GiB; results/bench

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh: the whole test suite (make check).  Every check prints one line
-# PASS/FAIL/SKIP; the run ends with "check: N passed, N failed, N skipped".
+# PASS/FAIL/SKIP; the run ends with "skipped: N" and "check: N passed, N failed".
 #   1. install what is missing, unpack the base once
 #   2. the series applies to the base (git am), and round-trips through export
 #   3. checkpatch --strict on every patch (allowlist: checkpatch.allow)
@@ -33,7 +33,8 @@ result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
 }
 finish() {
 	log "make check took $((SECONDS - T0))s; results in $RESULTS"
-	echo "check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+	echo "skipped: $SKIPPED (the SKIP lines above say why)"
+	echo "check: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 	exit
 }

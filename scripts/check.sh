@@ -15,7 +15,7 @@
 # KASAN=1: the same suite on a KASAN kernel, built in work/build-kasan.  The
 # static checks do not depend on the configuration and are skipped.
 if [ "${KASAN:-0}" = 1 ]; then
-	BUILD=$WORK/build-kasan
+	export BUILD=$WORK/build-kasan
 	export CONFIG_FRAGMENTS="$ROOT/config/kasan.config ${CONFIG_FRAGMENTS:-}"
 	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
 	QUICK=${QUICK:-KASAN=1}

@@ -65,6 +65,13 @@ else
 	result FAIL "series: export after apply reproduces patches/" "diff in $rt.diff"
 fi
 
+# The KUnit results parser copes with other CPUs' messages inside KUnit's output.
+if python3 "$ROOT/scripts/results.py" --selftest "$CHECK"; then
+	result PASS "harness: KUnit console output parses with kernel messages printed into it"
+else
+	result FAIL "harness: KUnit console output parses with kernel messages printed into it"
+fi
+
 # For quick iterations: QUICK=1 skips checkpatch, the per-patch builds and
 # sparse/W=1 (each reported as SKIP); BOOTS="a b" runs only those boots.
 if [ -n "${QUICK:-}" ]; then

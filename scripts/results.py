@@ -10,14 +10,16 @@ program that crashed, timed out, printed no KTAP or exited with an error that
 its KTAP does not explain is a FAIL.
 With --kunit, KUnit results are reported too (make check does it for its
 first boot only, as every boot runs the same suites).
+results.py --selftest SRC: check that KUnit output with kernel messages from
+other CPUs printed into it still parses (make check runs it).
 """
 import os
 import re
 import sys
 
-args = [a for a in sys.argv[1:] if a != '--kunit']
+args = [a for a in sys.argv[1:] if not a.startswith('--')]
 with_kunit = '--kunit' in sys.argv[1:]
-src, rundir = args[0], args[1]
+src = args[0]
 sys.path.insert(0, os.path.join(src, 'tools/testing/kunit'))
 import kunit_parser  # noqa: E402
 from kunit_parser import TestStatus  # noqa: E402
@@ -26,12 +28,29 @@ import kunit_printer  # noqa: E402
 # The parser prints its own progress report; keep only our lines.
 kunit_parser.stdout = kunit_printer.Printer(open(os.devnull, 'w'))
 
-run = os.path.basename(rundir.rstrip('/'))
 out = []
 
 
 def emit(status, name, why=''):
     out.append(f'{status} {run}: {name}' + (f' ({why})' if why else ''))
+
+
+# KUnit prints from a late initcall while other CPUs keep booting, so their
+# messages ("Freeing initrd memory", ...) land between KTAP lines.  The
+# kernel's parser stops understanding a suite when one lands between
+# "KTAP version" and "# Subtest:", and reports it as crashed.  KTAP lines are
+# indented or start with a KTAP keyword; other kernel messages do neither.
+TIMESTAMP = re.compile(r'^(\[[^\]]*\] ?)+')
+KTAP_LINE = re.compile(r'^(\s+\S|KTAP version|TAP version|ok |not ok |1\.\.|#)')
+
+
+def kunit_lines(console):
+    started = False
+    for line in console:
+        line = TIMESTAMP.sub('', line)
+        started = started or line.startswith(('KTAP version', 'TAP version'))
+        if started and KTAP_LINE.match(line):
+            yield line
 
 
 def leaves(test, path, root=True):
@@ -66,11 +85,45 @@ def report(test, prefix, rc=None):
     return found, failed
 
 
+def selftest():
+    """Parse a small KUnit run with a foreign message on every line."""
+    ktap = ['KTAP version 1', '1..2',
+            '    KTAP version 1', '    # Subtest: suite_a', '    # module: m', '    1..2',
+            '        KTAP version 1', '        # Subtest: param_test',
+            '        ok 1 "x"', '        ok 2 "y"',
+            '    # param_test: pass:2 fail:0 skip:0 total:2',
+            '    ok 1 param_test', '    ok 2 plain_test',
+            '# suite_a: pass:2 fail:0 skip:0 total:2', 'ok 1 suite_a',
+            '    KTAP version 1', '    # Subtest: suite_b', '    1..1',
+            '    not ok 1 failing_test', 'not ok 2 suite_b']
+    want = ['PASS t: kunit: suite_a: param_test: "x"',
+            'PASS t: kunit: suite_a: param_test: "y"',
+            'PASS t: kunit: suite_a: plain_test',
+            'FAIL t: kunit: suite_b: failing_test (failure)']
+    bad = 0
+    for pos in range(1, len(ktap)):
+        lines = ['Booting'] + ktap[:pos] + ['Freeing initrd memory: 11900K'] + ktap[pos:]
+        lines = [f'[    1.{i:06d}] {ln}' for i, ln in enumerate(lines)]
+        out.clear()
+        report(parse(kunit_lines(lines)), 'kunit')
+        if out != want:
+            print(f'message after line {pos} ({ktap[pos - 1].strip()!r}): {out}')
+            bad += 1
+    return bad
+
+
+if '--selftest' in sys.argv[1:]:
+    run = 't'
+    sys.exit(1 if selftest() else 0)
+
+rundir = args[1]
+run = os.path.basename(rundir.rstrip('/'))
+
 # KUnit suites built into the kernel, from the console.
 with open(os.path.join(rundir, 'console.log'), errors='replace') as f:
     console = f.read().splitlines()
 if with_kunit and any('KTAP version' in line for line in console):
-    report(parse(console), 'kunit')
+    report(parse(kunit_lines(console)), 'kunit')
 
 # Guest test programs.
 with open(os.path.join(rundir, 'results.log'), errors='replace') as f:

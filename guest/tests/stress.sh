@@ -453,7 +453,7 @@ fuzz_corpus() {	# one input a file in $ST/fuzz, as raw bytes
 }
 part_fuzz() {
 	local dev=${DEVS##* } f r before bad=0 tried=0 st
-	quiesce
+	quiesce || bad=1
 	fuzz_corpus
 	mark "fuzz"
 	for st in offline online_movable unplugged; do
@@ -475,7 +475,7 @@ part_fuzz() {
 # --- permissions -----------------------------------------------------------
 part_perms() {
 	local dev=${DEVS%% *} b f v r before bad=0 n=0 out st
-	quiesce
+	quiesce || bad=1
 	set_state $dev online_movable
 	mark "perms"
 	before=$(snapshot $dev)

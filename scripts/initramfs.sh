@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # initramfs.sh SRC BUILD: pack busybox-static, the kernel modules, Debian's daxctl
-# (with its shared libraries), the harness's guest tests and the kselftests that
-# exist in SRC into BUILD/initramfs.cpio.
+# (with its shared libraries), the harness's guest tests, the kselftests that
+# exist in SRC and mainline's dax selftest (run as it is, against the series'
+# state file) into BUILD/initramfs.cpio.
 . "$(dirname "$0")/lib.sh"
 
 src=$(cd "${1:?usage: initramfs.sh SRC BUILD}" && pwd)
@@ -30,6 +31,13 @@ pack() {
 	mkdir -p "$root/tests"
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"
 	cp "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/tests/"
+	# Mainline's selftest sources ../kselftest/ktap_helpers.sh: give it the
+	# layout of a kselftest install, under /mainline.
+	[ -f "$MAINLINE_DAX/dax-kmem-hotplug.sh" ] ||
+		die "mainline's dax selftest is missing: $MAINLINE_DAX (set SHARED=)"
+	install -D -m 0755 "$MAINLINE_DAX/dax-kmem-hotplug.sh" "$root/mainline/dax/dax-kmem-hotplug.sh"
+	install -D -m 0644 "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" \
+		"$root/mainline/kselftest/ktap_helpers.sh"
 	local targets=() t
 	for t in $KSFT_TARGETS; do
 		[ -d "$src/tools/testing/selftests/$t" ] && targets+=("$t")

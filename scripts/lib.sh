@@ -10,6 +10,10 @@ TREE=$WORK/linux          # git tree: commit "base" + the series (make tree)
 CHECK=$WORK/check         # worktree of $TREE that make check applies patches/ to
 BUILD=${BUILD:-$WORK/build}
 PATCHES=$ROOT/patches
+# Material shared by the machines of the project, beside this repository:
+# mainline's state selftest (mainline-7.3/), ndctl's source tarball (ndctl/).
+SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+MAINLINE_DAX=$SHARED/mainline-7.3/tools/testing/selftests/dax
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}

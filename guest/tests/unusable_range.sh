@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A range of a kmem device that cannot be added at probe is left out: the
+# other ranges work as a whole device, again and again, and the left-out
+# range is reported once in the log and never retried until kmem is bound
+# again.  The range is taken by memory added through the memory probe
+# interface (CONFIG_ARCH_MEMORY_PROBE) before kmem binds: kmem's
+# request_mem_region() then fails for it.
+#   dax0.1 = [512M, 768M) + [0, 256M) of the 1 GiB region at 4 GiB, as in
+#   multirange.sh; the first block of [0, 256M) is added through probe.
+. /tests/lib.sh
+
+BUS=/sys/bus/dax/devices
+KMEM=/sys/bus/dax/drivers/kmem
+MEMSYS=/sys/devices/system/memory
+d0=$BUS/dax0.0
+MiB=$((1 << 20))
+ktap_print_header
+[ -w $MEMSYS/probe ] || { ktap_skip_all "no memory probe interface"; exit 4; }
+ktap_set_plan 14
+
+echo unplugged > $d0/state && echo dax0.0 > $KMEM/unbind &&
+	echo $((512 * MiB)) > $d0/size
+dev=$(new_dax_device $((256 * MiB)))
+d1=$BUS/$dev
+[ -n "$dev" ] && echo 0 > $d0/size && echo $((512 * MiB)) > $d1/size
+s1=$(cat $d1/mapping1/start)
+ktest "$dev has two ranges, the second at $s1" [ -n "$dev" -a -d $d1/mapping1 ]
+
+echo "$s1" > $MEMSYS/probe
+blk=$(($(printf '%d' $s1) / $(block_size)))
+ktest "memory$blk added through the probe interface" [ "$(state_of $blk)" = offline ]
+
+base=$(memtotal_kb)
+dmesg -C
+echo $dev > $KMEM/bind
+ktest "$dev binds to kmem without its second range" [ -e $KMEM/$dev ]
+n=$(dmesg | grep -c "$dev: mapping1: left out")
+ktest "the log reports the left-out range once" [ "$n" = 1 ]
+n0=$(dmesg | grep -c "$dev: mapping1")
+range_kb=$((256 * 1024))
+ktest "hotplug reads online_movable, MemTotal grows by one range" \
+	[ "$(cat $d1/hotplug)" = online_movable -a "$(memtotal_kb)" = $((base + range_kb)) ]
+ktest "state reads online_movable" [ "$(cat $d1/state)" = online_movable ]
+
+ok=1
+for i in 1 2 3; do
+	for v in offline unplug online_movable; do
+		echo $v > $d1/hotplug || ok=0
+	done
+done
+ktest "hotplug: offline, unplug, online_movable three times" [ $ok = 1 ]
+ktest "... and the device is online_movable again" \
+	[ "$(cat $d1/hotplug)" = online_movable -a "$(memtotal_kb)" = $((base + range_kb)) ]
+ktest "state: unplugged, then online_movable" \
+	eval 'echo unplugged > $d1/state && echo online_movable > $d1/state'
+ktest "memory$blk, the probe's, is untouched" [ "$(state_of $blk)" = offline ]
+ktest "... and per-block changes of it are not refused" \
+	eval 'echo online_movable > $MEMSYS/memory$blk/state && echo offline > $MEMSYS/memory$blk/state'
+n=$(dmesg | grep -c "$dev: mapping1")
+ktest "nothing retried the left-out range (no new log line)" [ "$n" = "$n0" ]
+
+echo unplugged > $d1/state
+echo $dev > $KMEM/unbind
+ktest "unbind releases the device's range" eval '! grep -q "$dev" /proc/iomem'
+echo $dev > $KMEM/bind
+ktest "bind again reports it again" [ "$(dmesg | grep -c "$dev: mapping1: left out")" = 2 ]
+ktap_finished

@@ -23,8 +23,11 @@ run "grep -E 'MemTotal|MemFree' /sys/devices/system/node/node1/meminfo"
 if [ -e $d/hotplug ]; then
 	b=$(dax_blocks $DEV | cut -d' ' -f1)
 	say "Before any write the device is unmanaged: per-block tools still work"
-	run "echo offline > /sys/devices/system/memory/memory$b/state; cat $d/hotplug"
-	run "echo online_movable > /sys/devices/system/memory/memory$b/state; cat $d/hotplug"
+	say "(hotplug reads the blocks, 'mixed' when they disagree; state, mainline's file, what was set last)"
+	run "echo offline > /sys/devices/system/memory/memory$b/state; cat $d/hotplug $d/state"
+	run "echo online_movable > /sys/devices/system/memory/memory$b/state; cat $d/hotplug $d/state"
+	say "Mainline's state file: unplugged, then an online type; it never claims the device"
+	run "echo unplugged > $d/state; cat $d/state; echo online_movable > $d/state; cat $d/state"
 	say "Whole-device control: $d/hotplug (all blocks, all ranges, all or nothing)"
 	for s in offline online_kernel offline unplug online_movable; do
 		run "echo $s > $d/hotplug; cat $d/hotplug; grep MemTotal /proc/meminfo"

@@ -103,6 +103,23 @@ else
 	finish
 fi
 
+# The series' exports are in its named namespace, and no module imports a
+# "module:" namespace by hand (later loaders refuse that).
+exports_ok() {
+	local bad
+	bad=$(grep -E '	module:kmem$' "$BUILD/Module.symvers" || true)
+	[ -z "$bad" ] || { echo "exported to module:kmem: $bad"; return 1; }
+	grep -qE '	__offline_and_remove_memory_ranges	.*	MEMORY_HOTPLUG_DRIVER$' "$BUILD/Module.symvers" ||
+		{ echo "__offline_and_remove_memory_ranges is not in MEMORY_HOTPLUG_DRIVER"; return 1; }
+	bad=$(find "$BUILD/mods" -name '*.ko' -exec modinfo -F import_ns {} + | grep '^module:' || true)
+	[ -z "$bad" ] || { echo "modules import: $bad"; return 1; }
+}
+if exports_ok; then
+	result PASS "exports: MEMORY_HOTPLUG_DRIVER namespace, no module imports a module: namespace"
+else
+	result FAIL "exports: MEMORY_HOTPLUG_DRIVER namespace, no module imports a module: namespace"
+fi
+
 # 4. Bisectability, sparse and W=1, on the C files the series touches.
 mapfile -t OBJS < <(git -C "$CHECK" diff --name-only base "$TIP" -- '*.c' |
 	while read -r f; do [ -f "$BUILD/${f%.c}.o" ] && echo "${f%.c}.o"; done)
@@ -153,6 +170,30 @@ else
 		echo "$new"
 		result FAIL "sparse and W=1: new diagnostics" "$(echo "$new" | wc -l)"
 	fi
+fi
+
+# Without memory hot-remove the series' dax and memory hotplug code builds
+# too, with no new warning: kmem then offers no attribute and must not claim
+# devices at probe.
+nohotremove() {
+	local dir=$WORK/build-nohotremove
+	local objs=(drivers/dax/kmem.o drivers/dax/bus.o drivers/base/memory.o mm/memory_hotplug.o)
+	mkdir -p "$dir"
+	{ cat "$ROOT/config/guest.config" "$ROOT/config/debug.config"
+	  echo '# CONFIG_MEMORY_HOTREMOVE is not set'; } > "$dir/fragments.config"
+	kmake "$CHECK" "$dir" KCONFIG_ALLCONFIG="$dir/fragments.config" allnoconfig > /dev/null 2>&1
+	grep -qx '# CONFIG_MEMORY_HOTREMOVE is not set' "$dir/.config" ||
+		{ echo "CONFIG_MEMORY_HOTREMOVE is still set"; return 1; }
+	kmake "$CHECK" "$dir" W=1 "${objs[@]}" > "$dir/build.log" 2>&1 ||
+		{ tail -n 30 "$dir/build.log"; return 1; }
+	! grep -E '(warning|error):' "$dir/build.log"
+}
+if [ -n "${QUICK:-}" ]; then
+	:
+elif step "build without CONFIG_MEMORY_HOTREMOVE" nohotremove; then
+	result PASS "build: dax and memory hotplug objects without CONFIG_MEMORY_HOTREMOVE, W=1 clean"
+else
+	result FAIL "build: dax and memory hotplug objects without CONFIG_MEMORY_HOTREMOVE"
 fi
 
 # 6. Guest boots.  KUnit results are taken from the first.

@@ -36,3 +36,16 @@ new_dax_device() {
 	[ -n "$seed" ] && echo "$1" > /sys/bus/dax/devices/$seed/size || return 1
 	echo "$seed"
 }
+
+# two_range_device: take dax0.0 off kmem and split its 1 GiB region into
+# dax0.0 (empty) and a new device with two ranges and a hole between them,
+# [512M, 768M) + [0, 256M) of the region, not bound to any driver; print its
+# name.
+two_range_device() {
+	local d0=/sys/bus/dax/devices/dax0.0 MiB=$((1 << 20)) seed
+	echo unplugged > $d0/state && echo dax0.0 > /sys/bus/dax/drivers/kmem/unbind &&
+		echo $((512 * MiB)) > $d0/size || return 1
+	seed=$(new_dax_device $((256 * MiB))) || return 1
+	echo 0 > $d0/size && echo $((512 * MiB)) > /sys/bus/dax/devices/$seed/size &&
+		echo "$seed"
+}

@@ -8,18 +8,11 @@
 #   of the region: dax0.1 = [512M, 768M) + [0, 256M).
 . /tests/lib.sh
 
-d0=/sys/bus/dax/devices/dax0.0
-region=$d0/../dax_region
-MiB=$((1 << 20))
 ktap_print_header
 ktap_set_plan 3
 
-echo offline > $d0/hotplug && echo unplug > $d0/hotplug &&
-	echo dax0.0 > /sys/bus/dax/drivers/kmem/unbind &&
-	echo $((512 * MiB)) > $d0/size
-seed=$(new_dax_device $((256 * MiB)))
+seed=$(two_range_device)
 d1=/sys/bus/dax/devices/$seed
-[ -n "$seed" ] && echo 0 > $d0/size && echo $((512 * MiB)) > $d1/size
 for m in $d1/mapping[0-9]*; do
 	ktap_print_msg "$seed $(basename $m): $(cat $m/start)-$(cat $m/end)"
 done

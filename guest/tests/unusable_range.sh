@@ -13,17 +13,12 @@
 BUS=/sys/bus/dax/devices
 KMEM=/sys/bus/dax/drivers/kmem
 MEMSYS=/sys/devices/system/memory
-d0=$BUS/dax0.0
-MiB=$((1 << 20))
 ktap_print_header
 [ -w $MEMSYS/probe ] || { ktap_skip_all "no memory probe interface"; exit 4; }
 ktap_set_plan 14
 
-echo unplugged > $d0/state && echo dax0.0 > $KMEM/unbind &&
-	echo $((512 * MiB)) > $d0/size
-dev=$(new_dax_device $((256 * MiB)))
+dev=$(two_range_device)
 d1=$BUS/$dev
-[ -n "$dev" ] && echo 0 > $d0/size && echo $((512 * MiB)) > $d1/size
 s1=$(cat $d1/mapping1/start)
 ktest "$dev has two ranges, the second at $s1" [ -n "$dev" -a -d $d1/mapping1 ]
 

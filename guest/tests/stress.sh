@@ -19,6 +19,9 @@
 #                no write to any file of a managed block (state, online,
 #                uevent) changes anything
 #   unload       rmmod kmem with the devices in each state and writers active
+# STRESS_MEMMAP=1 puts each device's memory map on its own memory (boot with
+# memory_hotplug.memmap_on_memory=1), so that the faults part fails adding
+# memory block by block, after some block devices exist.
 # Invariants: the attribute matches every block of the device, and state (the
 # state set last) reads the same; MemTotal = boot baseline + online dax
 # memory; /proc/iomem holds one "System RAM (kmem)" resource per range of
@@ -87,18 +90,30 @@ write() {
 # so that every allocation of a transition can be failed in turn) and two new
 # 384 MiB devices after it.  BLK[dev] caches each device's block numbers.
 declare -A BLK
+# memmap DEV: with STRESS_MEMMAP=1, put DEV's memory map on its own memory
+# (needs memory_hotplug.memmap_on_memory=1 on the command line).
+memmap() {
+	[ -z "${STRESS_MEMMAP:-}" ] || echo 1 > $BUS/$1/memmap_on_memory
+}
 setup() {
 	local d0=$BUS/dax0.0 d
 	echo 1 > /sys/module/kmem/parameters/claim_at_probe
 	echo offline > $d0/hotplug && echo unplug > $d0/hotplug &&
 		echo dax0.0 > $KMEM/unbind && echo $((256 * MiB)) > $d0/size || return 1
 	DEVS=dax0.0
-	echo dax0.0 > $KMEM/bind || return 1
+	memmap dax0.0 && echo dax0.0 > $KMEM/bind || return 1
 	# The region offers a new seed device once the last one is bound.
 	for d in 1 2; do
-		d=$(new_dax_device $((384 * MiB))) && echo $d > $KMEM/bind || return 1
+		d=$(new_dax_device $((384 * MiB))) && memmap $d &&
+			echo $d > $KMEM/bind || return 1
 		DEVS="$DEVS $d"
 	done
+	if [ -n "${STRESS_MEMMAP:-}" ]; then
+		# A per-block write, refused as the block is managed, still
+		# takes the locks of memoryN/state: lockdep knows their order
+		# when a fault later makes adding memory unregister blocks.
+		write $MEMSYS/memory$(dax_blocks dax0.0 | cut -d' ' -f1)/state offline > /dev/null
+	fi
 	for d in $DEVS; do
 		BLK[$d]=$(dax_blocks $d)
 	done
@@ -111,6 +126,9 @@ setup() {
 	done
 	BASE_KB=$(memtotal)
 	BLOCK_KB=$(($(block_size) / 1024))
+	# With the memory map on the memory, 64 bytes per 4 KiB page of each
+	# block never become RAM.
+	[ -n "${STRESS_MEMMAP:-}" ] && BLOCK_KB=$((BLOCK_KB - BLOCK_KB / 64))
 }
 
 range_start() { printf '%x' $(cat $BUS/$1/resource); }

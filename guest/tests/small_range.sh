@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The dax bus's mapping attribute and a range too small for a memory block.
+#   - mapping refuses a misaligned size with EINVAL and adds nothing;
+#   - a device made of a 256 MiB range and a 64 MiB range in the middle of a
+#     memory block binds to kmem, which uses the first range only; unplugged
+#     and unbound, it leaves nothing behind: kmemleak finds no leak (kmem
+#     used to keep its data for the small range).
+# Built out of the 1 GiB region behind dax0.0, which gives its memory up.
+. /tests/lib.sh
+
+BUS=/sys/bus/dax/devices
+KMEM=/sys/bus/dax/drivers/kmem
+LEAKS=/sys/kernel/debug/kmemleak
+MiB=$((1 << 20))
+ktap_print_header
+ktap_set_plan 8
+
+# write FILE VALUE: print ok or the error's name.
+write() {
+	local err
+	err=$( { echo "$2" > "$1"; } 2>&1 ) && { echo ok; return; }
+	case "$err" in
+	*"Invalid argument"*) echo EINVAL ;;
+	*) echo "error: $err" ;;
+	esac
+}
+range() { printf '%#x-%#x' $(($1)) $(($1 + $2 - 1)); }
+
+d0=$BUS/dax0.0
+base=$(printf '%d' "$(cat $d0/resource)")
+echo unplugged > $d0/state && echo dax0.0 > $KMEM/unbind && echo 0 > $d0/size
+region=$d0/../dax_region
+seed=$(cat $region/seed)
+[ -n "$seed" ] || { echo 1 > $region/create; seed=$(cat $region/seed); }
+dev=$BUS/$seed
+ktap_print_msg "region at $(printf '%#x' $base), align $(cat $dev/align); device $seed"
+
+got=$(write $dev/mapping "$(range $base $MiB)")
+ktest "mapping of 1 MiB, below the 2 MiB alignment: $got" [ "$got" = EINVAL ]
+ktest "... and $seed is still empty" [ "$(cat $dev/size)" = 0 ]
+
+small=$((base + 512 * MiB + 32 * MiB))
+r1=$(write $dev/mapping "$(range $base $((256 * MiB)))")
+r2=$(write $dev/mapping "$(range $small $((64 * MiB)))")
+ktest "mappings of 256 MiB and of 64 MiB inside a memory block: $r1, $r2" \
+	[ "$r1" = ok -a "$r2" = ok -a "$(cat $dev/size)" = $((320 * MiB)) ]
+
+echo $seed > $KMEM/bind
+ktest "$seed binds to kmem" [ -e $KMEM/$seed ]
+ktest "... its 256 MiB range is online_movable" \
+	[ "$(cat $dev/hotplug)" = online_movable -a "$(state_of $((base / $(block_size))))" = online ]
+echo unplugged > $dev/state
+echo $seed > $KMEM/unbind
+ktest "unplugged and unbound" [ ! -e $KMEM/$seed ]
+
+if [ -e $LEAKS ]; then
+	sleep 6	# kmemleak reports objects older than 5 s only
+	echo scan > $LEAKS
+	n=$(grep -c "^unreferenced object" $LEAKS)
+	grep -A12 "^unreferenced object" $LEAKS | head -n 40 | sed 's/^/# /'
+	ktest "kmemleak: nothing leaked ($n objects)" [ "$n" = 0 ]
+	# Reported here: the end-of-boot scan need not report them again.
+	echo clear > $LEAKS
+else
+	ktap_test_skip "kmemleak: not in this kernel"
+fi
+echo $seed > $KMEM/bind
+ktest "$seed binds to kmem again" [ -e $KMEM/$seed ]
+ktap_finished

@@ -128,7 +128,9 @@ setup() {
 	BLOCK_KB=$(($(block_size) / 1024))
 	# With the memory map on the memory, 64 bytes per 4 KiB page of each
 	# block never become RAM.
-	[ -n "${STRESS_MEMMAP:-}" ] && BLOCK_KB=$((BLOCK_KB - BLOCK_KB / 64))
+	if [ -n "${STRESS_MEMMAP:-}" ]; then
+		BLOCK_KB=$((BLOCK_KB - BLOCK_KB / 64))
+	fi
 }
 
 range_start() { printf '%x' $(cat $BUS/$1/resource); }

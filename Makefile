@@ -3,6 +3,7 @@
 #   make check    the whole test suite; last line "check: N passed, N failed"
 #                 (KASAN=1: the same on a KASAN kernel, in work/build-kasan)
 #   make stress   concurrency, fault injection, fuzzing, permissions, unload
+#                 (SOAK=1: 10,000 transitions and fuzz inputs, 500 faults)
 #   make bench    attribute vs per-block loop vs daxctl, 1-8 GiB; results/bench
 #   make demo     boot the patched kernel and run a short scripted session
 #   make shell    interactive shell in the guest

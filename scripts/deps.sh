@@ -6,7 +6,7 @@
 
 PKGS=(linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod cpio
       xz-utils zstd ccache sparse python3 perl rsync git
-      qemu-system-x86 qemu-system-data busybox-static daxctl gnuplot-nox)
+      qemu-system-x86 qemu-system-data seabios busybox-static daxctl ndctl gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -27,6 +27,8 @@ pack() {
 	install -m 0755 "$ROOT/guest/init" "$root/init"
 	cp -a "$out/mods/lib/modules/." "$root/lib/modules/"
 	copy_with_libs /usr/bin/daxctl
+	copy_with_libs /usr/bin/ndctl
+	copy_with_libs /usr/bin/cxl
 	copy_with_libs /bin/bash
 	mkdir -p "$root/tests"
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"

@@ -16,7 +16,11 @@ DAX_MEM_GB=${DAX_MEM_GB:-1}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 
-cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%0x100000000-1+0xefffffff"
+# Node 1 (the soft-reserved dax memory) starts at 4 GiB (pc: 3 GiB of node 0
+# below 4 GiB) or at 5 GiB (q35 with 2 GiB below 4 GiB, see "cxl" below).
+dax_base=0x100000000
+[ "${GUEST_PROFILE:-}" = cxl ] && dax_base=0x140000000
+cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%$dax_base-1+0xefffffff"
 cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
 [ -n "$tests" ] && cmdline+=" harness.tests=$tests"
 [ -n "$args" ] && cmdline+=" $args"
@@ -28,8 +32,23 @@ cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
 # through the monitor (scripts/monitor.py).
 mem=$((3 + DAX_MEM_GB))G
 extra=()
+machine=pc bios=(-bios /usr/share/qemu/qboot.rom) cpu=max
 case "${GUEST_PROFILE:-}" in
 '') ;;
+# "cxl" adds a CXL type-3 memory device with 1 GiB of persistent memory (all
+# that qemu 7.2 emulates) behind a CXL host bridge and root port, and a 4 GiB
+# CXL window for regions.  SeaBIOS, not qboot: qboot leaves the host bridge's
+# bus unconfigured.  No hypervisor CPUID flag: with it, the kernel refuses to
+# commit a region (it cannot flush CPU caches in a VM).
+cxl)
+	machine=q35,cxl=on,max-ram-below-4g=2G bios=() cpu=max,hypervisor=off
+	extra=(-object memory-backend-ram,id=cxl-mem0,size=1G
+	       -object memory-backend-ram,id=cxl-lsa0,size=256M
+	       -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+	       -device cxl-rp,port=0,bus=cxl.1,id=cxl-rp0,chassis=0,slot=2
+	       -device cxl-type3,bus=cxl-rp0,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0
+	       -M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
+	;;
 virtio-mem)
 	mem="$mem,maxmem=$((3 + DAX_MEM_GB + 2))G"
 	extra=(-object memory-backend-ram,id=vmem0,size=2G
@@ -38,8 +57,8 @@ virtio-mem)
 *) die "unknown GUEST_PROFILE $GUEST_PROFILE" ;;
 esac
 
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine pc -cpu max -smp 2
-	-bios /usr/share/qemu/qboot.rom -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine $machine -cpu $cpu -smp 2
+	"${bios[@]}" -no-reboot
 	-m "$mem" "${extra[@]}"
 	-object memory-backend-ram,id=m0,size=3G
 	-object memory-backend-ram,id=m1,size=${DAX_MEM_GB}G

@@ -303,7 +303,12 @@ outside() {	# outside: per-block state writes on the devices' blocks
 		EBUSY) echo >> $ST/outside.refused ;;
 		EINVAL) echo >> $ST/outside.noop ;;
 		ENOENT) echo >> $ST/outside.absent ;;
-		*) echo "memory$b/state $v: $REPLY" >> $ST/outside.through ;;
+		# Seen only under this load (about 1 in 250 of these writes,
+		# never in a quiet system): root gets EACCES from sysfs; the
+		# invariants show the write changed nothing.  Not explained.
+		EACCES) echo "memory$b/state $v" >> $ST/outside.eacces ;;
+		ok) echo "memory$b/state $v: $REPLY" >> $ST/outside.through ;;
+		*) echo "outside: memory$b/state $v: $REPLY" >> $ST/wrong ;;
 		esac
 	done
 }
@@ -355,12 +360,14 @@ part_concurrency() {
 	figure outside-writes-refused $(count $ST/outside.refused)
 	figure outside-writes-no-op-EINVAL $(count $ST/outside.noop)
 	figure outside-writes-on-absent-blocks $(count $ST/outside.absent)
+	figure outside-writes-refused-EACCES $(count $ST/outside.eacces)
 	figure outside-writes-through $(count $ST/outside.through)
 	figure unbind-bind-cycles $(count $ST/cycles)
 	figure unbind-bind-cycles-skipped-unplug-refused $(count $ST/cycles.skipped)
 	[ -s $ST/cycles.skipped ] && sed 's/^/# cycle skipped: /' $ST/cycles.skipped
 	figure invariant-violations $(count $ST/violations)
 	[ -s $ST/wrong ] && head -n 20 $ST/wrong | sed 's/^/# unexpected: /'
+	[ -s $ST/outside.through ] && head -n 20 $ST/outside.through | sed 's/^/# went through: /'
 	ktest "concurrency: $r rounds, invariants hold after every round" [ $bad = 0 ]
 	ktest "concurrency: every write got a valid answer, every read a valid word" [ ! -s $ST/wrong ]
 	ktest "concurrency: no outside per-block write went through" [ ! -s $ST/outside.through ]

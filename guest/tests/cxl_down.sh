@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "cxl" boot, last part.  The operator's way back from cxl_up.sh's device:
+#   echo offline > /sys/bus/dax/devices/dax0.0/hotplug
+#   daxctl reconfigure-device -m devdax dax0.0
+#   ndctl destroy-namespace -f namespace0.0
+#   cxl disable-region region0; cxl destroy-region region0
+# with nothing left behind; the path built again in the same boot; then
+# region teardown with the device's memory unplugged, offline and online:
+# the first two tear down cleanly; with online memory (and a process's data
+# on it) "cxl disable-region" leaves the memory online (kmem cannot refuse
+# an unbind, and mainline's contract is that it keeps online memory), and
+# resetting the region's decoders ("cxl destroy-region -f") is refused,
+# so the kernel never loses memory it uses.  That region stays until
+# reboot, hence last.
+. /tests/lib.sh
+. /tests/cxl_lib.sh
+
+BASE=$(cat $ST/memtotal.base)
+DAX=$DAX_TEST_DEVICE
+REGION=$(cd $CXLDEV && ls -d region* 2> /dev/null | head -n 1)
+NS=$(cd /sys/bus/nd/devices && ls -d namespace* 2> /dev/null | head -n 1)
+
+# gone: the device, its region and its memory are gone, MemTotal is back.
+gone() {
+	window_clean && [ ! -e $BUS/$DAX ] && [ "$(memtotal_kb)" = "$BASE" ] ||
+		{ echo "# MemTotal $(memtotal_kb) kB, at the start $BASE kB"; return 1; }
+}
+# online_blocks B...: how many of the blocks are online.
+online_blocks() {
+	local b n=0
+	for b in "$@"; do
+		[ "$(cat /sys/devices/system/memory/memory$b/state 2> /dev/null)" = online ] && n=$((n + 1))
+	done
+	echo $n
+}
+# data_start NODE MIB / data_check: node_data (the dax kselftests' helper)
+# keeps MIB MiB of patterned data on NODE; data_check prints its verdict,
+# "ok ON_NODE PAGES" when every byte is intact.
+data_start() {
+	rm -f $ST/data.in $ST/data.out
+	mkfifo $ST/data.in
+	/kselftest/dax/node_data "$@" < $ST/data.in > $ST/data.out 2>&1 &
+	DATA_PID=$!
+	exec 7> $ST/data.in
+	for _ in $(seq 600); do
+		grep -q '^ready' $ST/data.out && return 0
+		sleep 0.1
+	done
+	return 1
+}
+data_check() {
+	local n
+	n=$(wc -l < $ST/data.out)
+	echo check >&7
+	for _ in $(seq 600); do
+		[ "$(wc -l < $ST/data.out)" -gt "$n" ] && { tail -n 1 $ST/data.out; return; }
+		sleep 0.1
+	done
+	echo "no answer"
+}
+
+ktap_print_header
+ktap_set_plan 17
+
+# 1. The operator's way back.
+ktest "$DAX: offline through the hotplug attribute" eval "echo offline > $BUS/$DAX/hotplug"
+run daxctl reconfigure-device -m devdax $DAX
+ktest "daxctl reconfigure-device -m devdax $DAX: reconfigured, devdax" \
+	eval "grep -q 'reconfigured 1 device' $ST/out && [ -e /sys/bus/dax/drivers/device_dax/$DAX ]"
+run ndctl destroy-namespace -f $NS
+ktest "ndctl destroy-namespace $NS" grep -q 'destroyed 1 namespace' $ST/out
+run cxl disable-region $REGION && run cxl destroy-region $REGION
+ktest "cxl disable-region, destroy-region $REGION" grep -q 'destroyed 1 region' $ST/out
+ktest "nothing left: no region, no device, nothing in the CXL window, MemTotal as before" gone
+
+# 2. Again, in the same boot.
+chain_up; rc=$?
+ktest "built again: $REGION, $NS, $DAX online_movable" [ $rc = 0 ]
+
+# 3. Teardown with the memory unplugged: cxl destroy-region -f.
+echo unplugged > $BUS/$DAX/hotplug
+run cxl destroy-region -f $REGION
+ktest "unplugged $DAX: cxl destroy-region -f $REGION works, nothing left" eval 'grep -q "destroyed 1 region" $ST/out && gone'
+
+# 4. With the memory offline: cxl disable-region, then destroy-region.
+#    (destroy-region -f left the namespace's label behind.)
+region_up && fresh_labels && namespace_up && ram_up; rc=$?
+ktest "built again for the offline case" [ $rc = 0 ]
+echo offline > $BUS/$DAX/hotplug
+run cxl disable-region $REGION && run cxl destroy-region $REGION
+ktest "offline $DAX: cxl disable-region and destroy-region work, nothing left" eval 'grep -q "destroyed 1 region" $ST/out && gone'
+
+# 5. With the memory online and a process's data on it.
+region_up && fresh_labels && namespace_up && ram_up; rc=$?
+ktest "built again for the online case" [ $rc = 0 ]
+blocks=$(blocks_of $DAX)
+nblocks=$(echo $blocks | wc -w)
+data_start $NODE 64; rc=$?
+before=$(data_check)
+ktap_print_msg "node_data on node $NODE: $before"
+ktest "64 MiB of data on node $NODE" eval "[ $rc = 0 ] && case '$before' in 'ok '*) true ;; *) false ;; esac"
+mt=$(memtotal_kb)
+echo "cxl_down: online disable" > /dev/kmsg
+run cxl disable-region $REGION
+ktest "online $DAX: cxl disable-region unbinds, the memory stays online ($nblocks blocks), MemTotal unchanged" \
+	eval '[ "$(online_blocks $blocks)" = $nblocks ] && [ "$(memtotal_kb)" = $mt ] && [ ! -e $BUS/$DAX ]'
+ktest "the data survived: $(data_check)" eval 'case "$(data_check)" in "ok "*) true ;; *) false ;; esac'
+run cxl destroy-region -f $REGION; rc=$?
+ktest "cxl destroy-region -f $REGION is refused (exit $rc), the decoders stay committed" \
+	eval '[ $rc != 0 ] && [ "$(cat $CXLDEV/$REGION/commit)" = 1 ]'
+ktest "the kernel says why" eval 'dmesg | sed -n "/cxl_down: online disable/,\$p" | grep -q "cannot reset the decoders: memory in .* is System RAM"'
+ktest "the data survived and the memory is still online: $(data_check)" \
+	eval 'case "$(data_check)" in "ok "*) [ "$(online_blocks $blocks)" = $nblocks ] ;; *) false ;; esac'
+for i in $(seq 50); do sh -c : || break; done
+ktest "the kernel goes on: 50 processes started and ended" [ "$i" = 50 ]
+echo quit >&7
+wait $DATA_PID
+ktap_finished

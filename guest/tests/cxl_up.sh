@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "cxl" boot, first part: the CXL memory device becomes system RAM the way an
+# operator does it with Debian's tools, and is left online_movable, bound to
+# kmem, for the dax kselftests that run next on it (harness.daxdev).
+#   cxl create-region -m -t pmem -d decoder0.0 -w 1 mem0
+#   ndctl create-namespace -m devdax -r region0
+#   daxctl reconfigure-device -m system-ram dax0.0
+# The boot uses memhp_default_state=offline, a distribution kernel's policy:
+# daxctl refuses to reconfigure when the kernel would online the memory.
+. /tests/lib.sh
+. /tests/cxl_lib.sh
+
+ktap_print_header
+ktap_set_plan 6
+memtotal_kb > $ST/memtotal.base
+run cxl list -M
+ktest "cxl list: mem0 has 1 GiB of persistent memory" grep -q '"pmem_size":1073741824' $ST/out
+region_up; rc=$?
+ktest "cxl create-region: ${REGION:-no region} on mem0, committed" [ $rc = 0 ]
+namespace_up; rc=$?
+ktest "ndctl create-namespace -m devdax: ${NS:-none}, ${DAX:-none} (the device the dax tests use: ${DAX_TEST_DEVICE:-unset})" \
+	[ $rc = 0 -a "$DAX" = "$DAX_TEST_DEVICE" ]
+ram_up; rc=$?
+ktest "daxctl reconfigure-device -m system-ram $DAX: kmem, online_movable" [ $rc = 0 ]
+n=0
+for b in $(blocks_of $DAX); do
+	[ "$(cat /sys/devices/system/memory/memory$b/state)" = online ] && n=$((n + 1))
+done
+ktap_print_msg "$DAX: $n blocks online on node $NODE"
+ktest "node $NODE holds the device's memory and has no CPUs" \
+	eval '[ $n -gt 0 ] && [ -z "$(cat /sys/devices/system/node/node$NODE/cpulist)" ] && [ -e /sys/devices/system/node/node$NODE/memory$(blocks_of $DAX | head -n 1) ]'
+ktest "the kernel log is clean" eval '! dmesg | grep -E "WARNING:|BUG:|Oops"'
+ktap_finished

@@ -12,7 +12,14 @@
 . /tests/cxl_lib.sh
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 7
+# The soft-reserved dax device of every boot is bound to kmem too (its memory
+# offline, as the policy says): unbind it, so that the dax tests, which
+# count kmem's resources, see only the CXL device's.
+other=$(cd /sys/bus/dax/drivers/kmem && ls -d dax* 2> /dev/null)
+for d in $other; do echo $d > /sys/bus/dax/drivers/kmem/unbind; done
+ktest "the other dax devices (${other:-none}) are off kmem, their memory removed" \
+	eval '[ -z "$(cd /sys/bus/dax/drivers/kmem && ls -d dax* 2> /dev/null)" ] && ! grep -q "System RAM (kmem)" /proc/iomem'
 memtotal_kb > $ST/memtotal.base
 run cxl list -M
 ktest "cxl list: mem0 has 1 GiB of persistent memory" grep -q '"pmem_size":1073741824' $ST/out

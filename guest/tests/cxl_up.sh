@@ -14,12 +14,19 @@
 ktap_print_header
 ktap_set_plan 7
 # The soft-reserved dax device of every boot is bound to kmem too (its memory
-# offline, as the policy says): unbind it, so that the dax tests, which
-# count kmem's resources, see only the CXL device's.
+# offline, as the policy says): move it to device_dax, so that the dax tests,
+# which count kmem's resources, see only the CXL device's.  (Left unbound,
+# it was bound to kmem again once daxctl had reconfigured the CXL device.)
 other=$(cd /sys/bus/dax/drivers/kmem && ls -d dax* 2> /dev/null)
-for d in $other; do echo $d > /sys/bus/dax/drivers/kmem/unbind; done
-ktest "the other dax devices (${other:-none}) are off kmem, their memory removed" \
-	eval '[ -z "$(cd /sys/bus/dax/drivers/kmem && ls -d dax* 2> /dev/null)" ] && ! grep -q "System RAM (kmem)" /proc/iomem'
+# (device_dax takes a soft-reserved device only by name: new_id, as daxctl.)
+for d in $other; do
+	echo $d > /sys/bus/dax/drivers/kmem/unbind
+	echo $d > /sys/bus/dax/drivers/device_dax/new_id
+done
+ktest "the other dax devices (${other:-none}) moved to device_dax, their memory removed" \
+	eval 'for d in $other; do [ -e /sys/bus/dax/drivers/device_dax/$d ] || exit 1; done &&
+	      [ -z "$(cd /sys/bus/dax/drivers/kmem && ls -d dax* 2> /dev/null)" ] && ! grep -q "System RAM (kmem)" /proc/iomem'
+
 memtotal_kb > $ST/memtotal.base
 run cxl list -M
 ktest "cxl list: mem0 has 1 GiB of persistent memory" grep -q '"pmem_size":1073741824' $ST/out

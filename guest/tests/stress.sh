@@ -303,9 +303,10 @@ outside() {	# outside: per-block state writes on the devices' blocks
 		EBUSY) echo >> $ST/outside.refused ;;
 		EINVAL) echo >> $ST/outside.noop ;;
 		ENOENT) echo >> $ST/outside.absent ;;
-		# Seen only under this load (about 1 in 250 of these writes,
-		# never in a quiet system): root gets EACCES from sysfs; the
-		# invariants show the write changed nothing.  Not explained.
+		# The block is being added or removed: its directory is there,
+		# its state file not (yet, or any more), and the shell's open
+		# with O_CREAT in a sysfs directory fails with EACCES.  Absent,
+		# as ENOENT (about 1 in 250 of these writes under this load).
 		EACCES) echo "memory$b/state $v" >> $ST/outside.eacces ;;
 		ok) echo "memory$b/state $v: $REPLY" >> $ST/outside.through ;;
 		*) echo "outside: memory$b/state $v: $REPLY" >> $ST/wrong ;;

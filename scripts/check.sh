@@ -169,7 +169,11 @@ modpost_at() {
 		cp "$src" "$d/$o"
 		echo "$o" >> "$d/modules.order"
 	done < "$BUILD/modules.order"
-	(cd "$d" && "$BUILD/scripts/mod/modpost" -M -E -i Module.symvers \
+	modpost_run
+}
+# modpost_run: modpost on what modpost_at put in $WORK/modpost.
+modpost_run() {
+	(cd "$WORK/modpost" && "$BUILD/scripts/mod/modpost" -M -E -i Module.symvers \
 		-o out.symvers -T modules.order vmlinux.o)
 }
 build_patch() { objs_at "$1" "$WORK/build-bisect" && modpost_at "$1"; }
@@ -194,8 +198,7 @@ else
 		# that only later patches add.
 		if [ $i = 1 ]; then
 			cp "$BUILD/drivers/dax/kmem.o" "$WORK/modpost/drivers/dax/kmem.o"
-			out=$(cd "$WORK/modpost" && "$BUILD/scripts/mod/modpost" -M -E \
-				-i Module.symvers -o out.symvers -T modules.order vmlinux.o 2>&1 || true)
+			out=$(modpost_run 2>&1 || true)
 			if grep -qE 'ERROR: modpost: "[^"]+" \[drivers/dax/kmem.ko\] undefined' <<< "$out"; then
 				result PASS "harness: modpost at patch 1 refuses the tip's kmem.ko (later exports undefined)"
 			else

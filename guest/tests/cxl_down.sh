@@ -94,7 +94,7 @@ ktest "offline $DAX: cxl disable-region and destroy-region work, nothing left" e
 # 5. With the memory online and a process's data on it.
 region_up && fresh_labels && namespace_up && ram_up; rc=$?
 ktest "built again for the online case" [ $rc = 0 ]
-blocks=$(blocks_of $DAX)
+blocks=$(dax_blocks $DAX)
 nblocks=$(echo $blocks | wc -w)
 data_start $NODE 64; rc=$?
 before=$(data_check)

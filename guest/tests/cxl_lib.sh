@@ -57,16 +57,6 @@ fresh_labels() {
 # chain_up [SIZE]: region, namespace and system RAM in one go.
 chain_up() { region_up "$@" && namespace_up && ram_up; }
 
-# blocks_of DEV: the memory blocks of DEV's range (one range: devdax
-# namespaces have one).
-blocks_of() {
-	local start size bs
-	start=$(printf '%d' $(cat $BUS/$1/resource))
-	size=$(cat $BUS/$1/size)
-	bs=$(block_size)
-	seq $(((start + bs - 1) / bs)) $(((start + size) / bs - 1))
-}
-
 # window_clean: nothing of ours left in the CXL window of /proc/iomem (only
 # the window itself), no region, no namespace on the CXL bus.
 window_clean() {

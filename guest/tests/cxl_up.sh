@@ -38,11 +38,11 @@ ktest "ndctl create-namespace -m devdax: ${NS:-none}, ${DAX:-none} (the device t
 ram_up; rc=$?
 ktest "daxctl reconfigure-device -m system-ram $DAX: kmem, online_movable" [ $rc = 0 ]
 n=0
-for b in $(blocks_of $DAX); do
+for b in $(dax_blocks $DAX); do
 	[ "$(cat /sys/devices/system/memory/memory$b/state)" = online ] && n=$((n + 1))
 done
 ktap_print_msg "$DAX: $n blocks online on node $NODE"
 ktest "node $NODE holds the device's memory and has no CPUs" \
-	eval '[ $n -gt 0 ] && [ -z "$(cat /sys/devices/system/node/node$NODE/cpulist)" ] && [ -e /sys/devices/system/node/node$NODE/memory$(blocks_of $DAX | head -n 1) ]'
+	eval '[ $n -gt 0 ] && [ -z "$(cat /sys/devices/system/node/node$NODE/cpulist)" ] && [ -e /sys/devices/system/node/node$NODE/memory$(dax_blocks $DAX | cut -d" " -f1) ]'
 ktest "the kernel log is clean" eval '! dmesg | grep -E "WARNING:|BUG:|Oops"'
 ktap_finished

@@ -7,13 +7,15 @@ block_size() { printf '%d\n' 0x$(cat /sys/devices/system/memory/block_size_bytes
 memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }
 state_of() { cat /sys/devices/system/memory/memory$1/state; }
 
-# dax_blocks DEV: the memory block numbers that DEV's physical range covers.
+# dax_blocks DEV: the numbers of the memory blocks that lie wholly in DEV's
+# (first) physical range, the ones kmem adds (a devdax namespace's range
+# need not start on a block boundary).
 dax_blocks() {
 	local d=/sys/bus/dax/devices/$1 start size bs
 	start=$(printf '%d' $(cat $d/resource))
 	size=$(cat $d/size)
 	bs=$(block_size)
-	seq $((start / bs)) $(((start + size) / bs - 1)) | tr '\n' ' '
+	seq $(((start + bs - 1) / bs)) $(((start + size) / bs - 1)) | tr '\n' ' '
 }
 
 # ktest DESCRIPTION COMMAND...: one KTAP result from COMMAND's exit status

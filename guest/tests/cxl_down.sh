@@ -61,7 +61,7 @@ data_check() {
 }
 
 ktap_print_header
-ktap_set_plan 17
+ktap_set_plan 19
 
 # 1. The operator's way back.
 ktest "$DAX: offline through the hotplug attribute" eval "echo offline > $BUS/$DAX/hotplug"
@@ -109,6 +109,11 @@ ktest "the data survived: $(data_check)" eval 'case "$(data_check)" in "ok "*) t
 run cxl destroy-region -f $REGION; rc=$?
 ktest "cxl destroy-region -f $REGION is refused (exit $rc), the decoders stay committed" \
 	eval '[ $rc != 0 ] && [ "$(cat $CXLDEV/$REGION/commit)" = 1 ]'
+ktest "writing $REGION to delete_region is refused too, the region stays committed" \
+	eval '! echo $REGION 2> /dev/null > $CXLDEV/decoder0.0/delete_region && [ "$(cat $CXLDEV/$REGION/commit)" = 1 ]'
+t0=$(cat $CXLDEV/$REGION/target0)
+ktest "detaching its target ($t0) is refused too" \
+	eval '! echo 2> /dev/null > $CXLDEV/$REGION/target0 && [ "$(cat $CXLDEV/$REGION/target0)" = "$t0" ] && [ -n "$t0" ]'
 ktest "the kernel says why" eval 'dmesg | sed -n "/cxl_down: online disable/,\$p" | grep -q "cannot reset the decoders: memory in .* is System RAM"'
 ktest "the data survived and the memory is still online: $(data_check)" \
 	eval 'case "$(data_check)" in "ok "*) [ "$(online_blocks $blocks)" = $nblocks ] ;; *) false ;; esac'

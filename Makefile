@@ -5,7 +5,8 @@
 #   make stress   concurrency, fault injection, fuzzing, permissions, unload
 #                 (SOAK=1: 10,000 transitions and fuzz inputs, 500 faults)
 #   make bench    attribute vs per-block loop vs daxctl, 1-8 GiB; results/bench
-#   make demo     boot the patched kernel and run a short scripted session
+#   make demo     boot the patched kernel with a CXL device and run an operator's
+#                 scripted session (region, RAM, hotplug, tiering, teardown)
 #   make shell    interactive shell in the guest
 #   make tree     work/linux: base + series as commits, to edit and rebase
 #   make export   write work/linux's commits back to patches/
@@ -25,11 +26,11 @@ bench:
 
 demo: deps
 	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \
-		$(S)/run-guest.sh demo demo
+		GUEST_PROFILE=cxl $(S)/run-guest.sh demo demo memhp_default_state=offline
 
 shell: deps
 	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \
-		$(S)/run-guest.sh shell shell
+		GUEST_PROFILE=cxl $(S)/run-guest.sh shell shell memhp_default_state=offline
 
 deps:
 	@$(S)/deps.sh && $(S)/base.sh

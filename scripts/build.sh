@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # build.sh SRC [BUILD]: configure (allnoconfig + config/*.config fragments) and
 # build bzImage and modules out of tree with ccache; install the modules into
-# BUILD/mods.  Fragments: CONFIG_BASE (default config/guest.config,
-# config/cxl.config, config/debug.config) and CONFIG_FRAGMENTS="path ..."
+# BUILD/mods.  Fragments: CONFIG_BASE (default config/guest.config, cxl.config,
+# tiering.config, debug.config) and CONFIG_FRAGMENTS="path ..."
 # after them; a later line for the same option wins.  BUILD_TARGETS="a.o ..."
 # builds only those (no install), with KMAKE_ARGS (e.g. W=1) passed to make.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ src=$(cd "${1:?usage: build.sh SRC [BUILD]}" && pwd)
 out=$(realpath -m "${2:-$BUILD}")
 mkdir -p "$out"
 frags=()
-for f in ${CONFIG_BASE:-$ROOT/config/guest.config $ROOT/config/cxl.config $ROOT/config/debug.config} ${CONFIG_FRAGMENTS:-}; do
+for f in ${CONFIG_BASE:-$ROOT/config/guest.config $ROOT/config/cxl.config $ROOT/config/tiering.config $ROOT/config/debug.config} ${CONFIG_FRAGMENTS:-}; do
 	frags+=("$f")
 done
 

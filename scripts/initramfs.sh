@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# initramfs.sh SRC BUILD: pack busybox-static, the kernel modules, Debian's daxctl
-# (with its shared libraries), the harness's guest tests, the kselftests that
-# exist in SRC and mainline's dax selftest (run as it is, against the series'
-# state file) into BUILD/initramfs.cpio.
+# initramfs.sh SRC BUILD: pack busybox-static, the kernel modules, Debian's daxctl,
+# ndctl, cxl, lsmem and chmem (with their shared libraries), the harness's guest
+# tests, the kselftests that exist in SRC and mainline's dax selftest (run as it
+# is, against the series' state file) into BUILD/initramfs.cpio.
 . "$(dirname "$0")/lib.sh"
 
 src=$(cd "${1:?usage: initramfs.sh SRC BUILD}" && pwd)
@@ -29,6 +29,8 @@ pack() {
 	copy_with_libs /usr/bin/daxctl
 	copy_with_libs /usr/bin/ndctl
 	copy_with_libs /usr/bin/cxl
+	copy_with_libs /usr/bin/lsmem
+	copy_with_libs /usr/sbin/chmem
 	copy_with_libs /bin/bash
 	mkdir -p "$root/tests"
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"

@@ -34,32 +34,6 @@ online_blocks() {
 	done
 	echo $n
 }
-# data_start NODE MIB / data_check: node_data (the dax kselftests' helper)
-# keeps MIB MiB of patterned data on NODE; data_check prints its verdict,
-# "ok ON_NODE PAGES" when every byte is intact.
-data_start() {
-	rm -f $ST/data.in $ST/data.out
-	mkfifo $ST/data.in
-	/kselftest/dax/node_data "$@" < $ST/data.in > $ST/data.out 2>&1 &
-	DATA_PID=$!
-	exec 7> $ST/data.in
-	for _ in $(seq 600); do
-		grep -q '^ready' $ST/data.out && return 0
-		sleep 0.1
-	done
-	return 1
-}
-data_check() {
-	local n
-	n=$(wc -l < $ST/data.out)
-	echo check >&7
-	for _ in $(seq 600); do
-		[ "$(wc -l < $ST/data.out)" -gt "$n" ] && { tail -n 1 $ST/data.out; return; }
-		sleep 0.1
-	done
-	echo "no answer"
-}
-
 ktap_print_header
 ktap_set_plan 19
 
@@ -119,6 +93,5 @@ ktest "the data survived and the memory is still online: $(data_check)" \
 	eval 'case "$(data_check)" in "ok "*) [ "$(online_blocks $blocks)" = $nblocks ] ;; *) false ;; esac'
 for i in $(seq 50); do sh -c : || break; done
 ktest "the kernel goes on: 50 processes started and ended" [ "$i" = 50 ]
-echo quit >&7
-wait $DATA_PID
+data_stop
 ktap_finished

@@ -51,3 +51,40 @@ two_range_device() {
 	echo 0 > $d0/size && echo $((512 * MiB)) > /sys/bus/dax/devices/$seed/size &&
 		echo "$seed"
 }
+
+# data_start NODE MIB / data_check / data_stop: node_data (the dax
+# kselftests' helper) keeps MIB MiB of patterned data, allocated on NODE;
+# data_check prints its verdict, "ok ON_NODE PAGES" when every byte is intact
+# (ON_NODE: how many of its PAGES pages are on NODE).  With DATA_CGROUP set,
+# the helper runs in that cgroup (its memory is charged there).  DATA_PID is
+# its pid; files in /tmp/data.
+data_start() {
+	local d=/tmp/data
+	mkdir -p $d && rm -f $d/in $d/out && mkfifo $d/in || return 1
+	sh -c '[ -z "$1" ] || echo $$ > "$1/cgroup.procs" || exit 1; shift; exec "$@"' \
+		sh "${DATA_CGROUP:-}" /kselftest/dax/node_data "$@" < $d/in > $d/out 2>&1 &
+	DATA_PID=$!
+	exec 7> $d/in
+	for _ in $(seq 600); do
+		grep -q '^ready' $d/out && return 0
+		kill -0 $DATA_PID 2> /dev/null || break
+		sleep 0.1
+	done
+	cat $d/out | sed 's/^/# node_data: /'
+	return 1
+}
+data_check() {
+	local n
+	n=$(wc -l < /tmp/data/out)
+	echo check >&7
+	for _ in $(seq 600); do
+		[ "$(wc -l < /tmp/data/out)" -gt "$n" ] && { tail -n 1 /tmp/data/out; return; }
+		sleep 0.1
+	done
+	echo "no answer"
+}
+data_stop() {
+	echo quit >&7
+	exec 7>&-
+	wait $DATA_PID
+}

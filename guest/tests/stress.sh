@@ -438,6 +438,37 @@ quiesce() {
 	return 1
 }
 
+# hammer_start DEV / hammer_stop: with STRESS_MEMMAP=1, a task that writes
+# "offline" to the state files of DEV's blocks, in a loop, while one faulted
+# transition runs.  During the transition (which holds device_hotplug_lock)
+# such a write sleeps in the store with the file active
+# (lock_device_hotplug_sysfs()), so when a fault makes adding memory
+# unregister the blocks it had added, their removal waits for it, and
+# lockdep learns the order of that wait and the locks held around it:
+# unregistering them under mem_hotplug_lock (fixed by patch 2) shows as a
+# circular dependency, and the log check fails.  After the transition the
+# writes are refused or change nothing (the blocks are managed, offline or
+# absent), but a refused offline shows the block "going-offline" for a
+# moment: hammer_stop waits for the task before anything is compared.
+hammer_start() {
+	HAMMER=
+	[ -n "${STRESS_MEMMAP:-}" ] || return 0
+	: > $ST/hammer
+	(
+		while [ -e $ST/hammer ]; do
+			for b in ${BLK[$1]}; do
+				echo offline > $MEMSYS/memory$b/state
+			done
+		done 2> /dev/null
+	) &
+	HAMMER=$!
+}
+hammer_stop() {
+	[ -n "$HAMMER" ] || return 0
+	rm -f $ST/hammer
+	wait $HAMMER
+}
+
 part_faults() {
 	local dev t from to n res before after bad=0 tries=0 hits=0 failed=0
 	local fi keep=${DEVS##* } devs
@@ -471,7 +502,9 @@ part_faults() {
 			set_state $dev $from || { echo "# cannot set $dev $from"; bad=1; break; }
 			snapshot $dev
 			before=$SNAP
+			hammer_start $dev
 			res=$(inject $n $BUS/$dev/hotplug $to 2> /dev/null)
+			hammer_stop
 			snapshot $dev
 			after=$SNAP
 			tries=$((tries + 1))

@@ -70,7 +70,8 @@ data_start() {
 		kill -0 $DATA_PID 2> /dev/null || break
 		sleep 0.1
 	done
-	cat $d/out | sed 's/^/# node_data: /'
+	sed 's/^/# node_data: /' $d/out
+	exec 7>&-
 	return 1
 }
 data_check() {
@@ -84,7 +85,7 @@ data_check() {
 	echo "no answer"
 }
 data_stop() {
-	echo quit >&7
+	kill -0 $DATA_PID 2> /dev/null && echo quit >&7
 	exec 7>&-
 	wait $DATA_PID
 }

@@ -25,6 +25,8 @@
 # STRESS_MEMMAP=1 puts each device's memory map on its own memory (boot with
 # memory_hotplug.memmap_on_memory=1), so that the faults part fails adding
 # memory block by block, after some block devices exist.
+# STRESS_HAMMER=1 adds a writer to the state files during each faulted
+# transition (hammer_start below).
 # Invariants: the attribute matches every block of the device, and state (the
 # state set last) reads the same; MemTotal = boot baseline + online dax
 # memory; /proc/iomem holds one "System RAM (kmem)" resource per range of
@@ -438,21 +440,23 @@ quiesce() {
 	return 1
 }
 
-# hammer_start DEV / hammer_stop: with STRESS_MEMMAP=1, a task that writes
-# "offline" to the state files of DEV's blocks, in a loop, while one faulted
-# transition runs.  During the transition (which holds device_hotplug_lock)
-# such a write sleeps in the store with the file active
-# (lock_device_hotplug_sysfs()), so when a fault makes adding memory
-# unregister the blocks it had added, their removal waits for it, and
-# lockdep learns the order of that wait and the locks held around it:
-# unregistering them under mem_hotplug_lock (fixed by patch 2) shows as a
-# circular dependency, and the log check fails.  After the transition the
-# writes are refused or change nothing (the blocks are managed, offline or
-# absent), but a refused offline shows the block "going-offline" for a
-# moment: hammer_stop waits for the task before anything is compared.
+# hammer_start DEV / hammer_stop: with STRESS_HAMMER=1 (not in make check, see
+# the README), a task that writes "offline" to the state files of DEV's
+# blocks, in a loop, while one faulted transition runs.  During the
+# transition (which holds device_hotplug_lock) such a write sleeps in the
+# store with the file active (lock_device_hotplug_sysfs()), so when a fault
+# makes adding memory remove sysfs files it had created, the removal waits
+# for it and lockdep learns the order of that wait and the locks held
+# around it.  It catches the failed memmap_on_memory add that unregisters
+# its blocks under mem_hotplug_lock (fixed by patch 2) and also a block
+# whose own device_add() fails after its attributes exist, still under
+# mem_hotplug_lock (not fixed yet).  After the transition the writes are
+# refused or change nothing, but a refused offline shows the block
+# "going-offline" for a moment: hammer_stop waits for the task before
+# anything is compared.
 hammer_start() {
 	HAMMER=
-	[ -n "${STRESS_MEMMAP:-}" ] || return 0
+	[ -n "${STRESS_HAMMER:-}" ] || return 0
 	: > $ST/hammer
 	(
 		while [ -e $ST/hammer ]; do

@@ -440,17 +440,17 @@ quiesce() {
 	return 1
 }
 
-# hammer_start DEV / hammer_stop: with STRESS_HAMMER=1 (not in make check, see
-# the README), a task that writes "offline" to the state files of DEV's
+# hammer_start DEV / hammer_stop: with STRESS_HAMMER=1 (the faults-memmap boot
+# of make check), a task that writes "offline" to the state files of DEV's
 # blocks, in a loop, while one faulted transition runs.  During the
 # transition (which holds device_hotplug_lock) such a write sleeps in the
 # store with the file active (lock_device_hotplug_sysfs()), so when a fault
 # makes adding memory remove sysfs files it had created, the removal waits
 # for it and lockdep learns the order of that wait and the locks held
 # around it.  It catches the failed memmap_on_memory add that unregisters
-# its blocks under mem_hotplug_lock (fixed by patch 2) and also a block
-# whose own device_add() fails after its attributes exist, still under
-# mem_hotplug_lock (not fixed yet).  After the transition the writes are
+# its blocks under mem_hotplug_lock and a block whose own device_add()
+# fails after its attributes exist, also under mem_hotplug_lock (both fixed
+# by patch 2).  After the transition the writes are
 # refused or change nothing, but a refused offline shows the block
 # "going-offline" for a moment: hammer_stop waits for the task before
 # anything is compared.

@@ -17,6 +17,8 @@
 # Also the time to start one process ("spawn noop": sh -c :).
 # One line per measurement:
 #   @@BENCH SIZE_MIB METHOD TRANSITION REP TOTAL_US KERNEL_US
+# and, from one last pass, the calls and time of the per-call sub-steps
+# (@@STEP lines, below).
 # and a KTAP result per method that every transition of it succeeded.
 . /tests/lib.sh
 
@@ -137,6 +139,44 @@ for r in $(seq $REPS); do
 		2) run_daxctl $t $r; run_attr $t $r; run_perblock $t $r ;;
 		esac
 	done
+done
+
+# Sub-steps: one more pass of the attribute and the per-block loop with the
+# tracer on the functions whose cost does not depend on a call's size, each
+# timed wherever it is called, also inside another (no graph root, any depth):
+#   @@STEP SIZE_MIB METHOD TRANSITION FUNCTION CALLS TOTAL_US
+STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable"
+steps() {	# steps METHOD TRANSITION COMMAND...
+	local m=$1 t=$2
+	shift 2
+	echo > $TR/trace
+	echo 1 > $TR/tracing_on
+	"$@" || echo "$m $t steps: exit $?" >> $FAILED
+	echo 0 > $TR/tracing_on
+	awk -v pre="@@STEP $SIZE_MIB $m $t" '
+		/ us +\|/ {
+			d = 0; f = ""
+			for (i = 1; i <= NF; i++) if ($(i + 1) == "us") { d = $i; break }
+			if (match($0, /\/\* [a-z_]+ \*\//)) f = substr($0, RSTART + 3, RLENGTH - 6)
+			else if (match($0, /[a-z_]+\(\);/)) f = substr($0, RSTART, RLENGTH - 3)
+			if (f != "") { n[f]++; s[f] += d }
+		}
+		END { for (f in n) printf "%s %s %d %d\n", pre, f, n[f], s[f] }' $TR/trace
+}
+echo "$STEPS" | tr ' ' '\n' > $TR/set_ftrace_filter
+echo > $TR/set_graph_function
+echo 0 > $TR/max_graph_depth
+echo funcgraph-tail > $TR/trace_options 2>/dev/null
+for t in online_movable online_kernel; do
+	to_unbound
+	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
+	steps attr "unplugged>$t" sh -c "echo $t > $D/hotplug"
+	steps attr "$t>offline" sh -c "echo offline > $D/hotplug"
+	echo $DEV > $KMEM/unbind
+	to_unbound
+	steps perblock "unplugged>$t" perblock_add $t
+	steps perblock "$t>offline" loop offline
+	perblock_remove
 done
 to_unbound
 for m in attr perblock daxctl; do

@@ -8,6 +8,9 @@
 #      the patch); only files that differ are rewritten, so builds stay incremental
 #   4. meson + ninja (ccache), daxctl and its libraries only, docs off; the binary
 #      finds its own libdaxctl in /opt/ndctl/lib (rpath), where initramfs.sh packs it
+# "ndctl.sh each" then builds daxctl at every patch (one PASS/FAIL line each);
+# "ndctl.sh roundtrip" checks that exporting the applied series reproduces
+# userspace/ndctl byte for byte.
 . "$(dirname "$0")/lib.sh"
 
 NDCTL_TARBALL=${NDCTL_TARBALL:-$SHARED/ndctl/ndctl_76.1.orig.tar.gz}
@@ -72,8 +75,43 @@ build() {
 	fi
 }
 
-step "verify ndctl 76.1 source checksum" verify
-step "unpack ndctl 76.1 into $src" unpack
-step "apply userspace/ndctl/series" apply
-step "build daxctl (meson, ninja)" build
-log "daxctl: $("$build/daxctl/daxctl" version 2>/dev/null || echo '?') in $build/daxctl"
+# each: build daxctl at every patch of the applied series, in a scratch
+# worktree (work/ndctl/am) and build directory (work/ndctl/build-each)
+each() {
+	local c i=0 subj
+	[ -e "$NDCTL/am/.git" ] || { rm -rf "$NDCTL/am"; git -C "$src" worktree prune;
+		git -C "$src" worktree add -q --detach "$NDCTL/am" base; }
+	for c in $(git -C "$src" rev-list --reverse base..HEAD); do
+		i=$((i + 1))
+		subj=$(git -C "$src" log -1 --format=%s "$c")
+		git -C "$NDCTL/am" checkout -q --detach "$c"
+		if src=$NDCTL/am build=$NDCTL/build-each build; then
+			echo "PASS ndctl patch $i builds ($subj)"
+		else
+			echo "FAIL ndctl patch $i builds ($subj)"
+		fi
+	done
+}
+
+# roundtrip: exporting the applied commits gives userspace/ndctl byte for byte
+roundtrip() {
+	local rt=$NDCTL/roundtrip
+	rm -rf "$rt"
+	mkdir -p "$rt"
+	cp "$NDCTL_PATCHES/0000-cover-letter.patch" "$rt/"
+	"$ROOT/scripts/export.sh" "$src" "$rt" > /dev/null
+	diff -r "$NDCTL_PATCHES" "$rt"
+}
+
+case "${1:-build}" in
+build)
+	step "verify ndctl 76.1 source checksum" verify
+	step "unpack ndctl 76.1 into $src" unpack
+	step "apply userspace/ndctl/series" apply
+	step "build daxctl (meson, ninja)" build
+	log "daxctl: $("$build/daxctl/daxctl" version 2>/dev/null || echo '?') in $build/daxctl"
+	;;
+each) each ;;
+roundtrip) roundtrip ;;
+*) die "usage: ndctl.sh [build|each|roundtrip]" ;;
+esac

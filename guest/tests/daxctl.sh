@@ -59,7 +59,8 @@ debian_fails() {
 	local st
 	st=$(ndtest "debian $1" $DEBIAN "$1" | tail -n 1)
 	# Its own PASS/FAIL lines are comments here: they are expected to fail.
-	sed -i "s/^[PF]|debian $1: /#|debian $1: /" $R
+	sed -i -e "s/^P|debian $1: /#|debian $1: PASS: /" \
+		-e "s/^F|debian $1: /#|debian $1: FAIL: /" $R
 	case $st in
 	77) res S "debian $1: the test skips here" ;;
 	1) if grep -q '^FAIL:' /tmp/ndtest.out; then
@@ -78,6 +79,13 @@ debian_per_block() {
 	export DAXCTL=$DEBIAN
 	. $NDT/common
 	. $NDT/daxctl-hotplug-common
+	# Debian's daxctl counts a multi-range device's blocks wrong (the
+	# first bug of the series): nothing to compare with there.
+	n=$(ls -d $sysdev/mapping[0-9]* | wc -l)
+	if [ "$n" -gt 1 ]; then
+		res S "Debian's daxctl per block on $dev: $n ranges, which it counts wrong (daxctl-multirange.sh)"
+		return
+	fi
 	reset_dev
 	n=$(blocks | wc -w)
 	run $DEBIAN offline-memory $dev

@@ -81,6 +81,9 @@ pack_ndctl() {
 		case "$lib" in "$b"/*) continue ;; esac
 		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
 	done
+	# LD_PRELOAD shim that hides "hotplug" (guest/tests/daxctl_state_only.sh)
+	gcc -Wall -Wextra -Werror -O2 -shared -fPIC -o "$root/opt/ndctl/lib/hide_hotplug.so" \
+		"$ROOT/guest/hide_hotplug.c" -ldl
 	mkdir -p "$root/opt/ndctl/test"
 	cp "$s/test/common" "$s/test/daxctl-hotplug-common" "$s"/test/daxctl-*.sh \
 		"$root/opt/ndctl/test/"

@@ -3,10 +3,12 @@
 # The patched daxctl (userspace/ndctl/, packed as /opt/ndctl/bin/daxctl with
 # its own libdaxctl) and its tests in ndctl's style (/opt/ndctl/test), on
 # $DAX_TEST_DEVICE; Debian's /usr/bin/daxctl beside it.  Parts
-# (DAXCTL_PARTS, comma-separated, default "ours,bugs,compat"):
+# (DAXCTL_PARTS, comma-separated, default "ours,state,bugs,compat"):
 #   ours    each of the series' tests with the patched daxctl: every PASS:
 #           and FAIL: line of a test is one result, a skip (exit 77) is one
 #           SKIP;
+#   state   the patched daxctl where the kernel seems to have mainline's
+#           "state" only (daxctl_state_only.sh);
 #   bugs    the tests of the three bugs with Debian's daxctl fail (proof that
 #           they can);
 #   compat  what Debian's daxctl does per block on a device that nothing
@@ -31,8 +33,9 @@ res() { printf '%s|%s\n' "$1" "$2" >> $R; }	# res P|F|S|# TEXT
 # ndtest LABEL DAXCTL TEST: run an ndctl-style test; its PASS:/FAIL: lines
 # become results, its other lines comments; echo its exit status
 ndtest() {
-	local label=$1 t0=$SECONDS st line n=0
-	DAXCTL=$2 "$NDT/$3" > /tmp/ndtest.out 2>&1
+	local label=$1 t0=$SECONDS st line n=0 t
+	case "$3" in /*) t=$3 ;; *) t=$NDT/$3 ;; esac
+	DAXCTL=$2 "$t" > /tmp/ndtest.out 2>&1
 	st=$?
 	while IFS= read -r line; do
 		case "$line" in
@@ -48,11 +51,11 @@ ndtest() {
 # ours TEST: a test of the series with the patched daxctl
 ours() {
 	local st
-	st=$(ndtest "ours $1" $OURS "$1")
+	st=$(ndtest "ours ${1##*/}" $OURS "$1")
 	case $st in
 	0) ;;
-	77) res S "ours $1: $(grep '^SKIP:' /tmp/ndtest.out | tail -n 1)" ;;
-	*) grep -q '^FAIL:' /tmp/ndtest.out || res F "ours $1: exit $st without a FAIL line" ;;
+	77) res S "ours ${1##*/}: $(grep '^SKIP:' /tmp/ndtest.out | tail -n 1)" ;;
+	*) grep -q '^FAIL:' /tmp/ndtest.out || res F "ours ${1##*/}: exit $st without a FAIL line" ;;
 	esac
 }
 
@@ -135,9 +138,10 @@ else
 	else
 		res F "$OURS runs with its own libdaxctl (version: $v)"
 	fi
-	for part in $(echo ${DAXCTL_PARTS:-ours,bugs,compat} | tr , ' '); do
+	for part in $(echo ${DAXCTL_PARTS:-ours,state,bugs,compat} | tr , ' '); do
 		case $part in
 		ours) for t in $BUGS daxctl-hotplug.sh; do ours $t; done ;;
+		state) ours /tests/daxctl_state_only.sh ;;
 		bugs) for t in $BUGS; do debian_fails $t; done ;;
 		compat)
 			debian_per_block > /tmp/per-block.out 2>&1

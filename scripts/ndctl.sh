@@ -10,7 +10,8 @@
 #      finds its own libdaxctl in /opt/ndctl/lib (rpath), where initramfs.sh packs it
 # "ndctl.sh each" then builds daxctl at every patch (one PASS/FAIL line each);
 # "ndctl.sh roundtrip" checks that exporting the applied series reproduces
-# userspace/ndctl byte for byte.
+# userspace/ndctl byte for byte; "ndctl.sh docs" builds the daxctl man pages
+# (needs asciidoctor, which make check does not install).
 . "$(dirname "$0")/lib.sh"
 
 NDCTL_TARBALL=${NDCTL_TARBALL:-$SHARED/ndctl/ndctl_76.1.orig.tar.gz}
@@ -103,6 +104,20 @@ roundtrip() {
 	diff -r "$NDCTL_PATCHES" "$rt"
 }
 
+# docs: the daxctl man pages (asciidoctor, not installed by deps.sh) into
+# work/ndctl/build-docs, failing on any asciidoctor warning
+docs() {
+	local d=$NDCTL/build-docs pages
+	command -v asciidoctor > /dev/null || die "docs need asciidoctor (apt-get install asciidoctor)"
+	[ -f "$d/build.ninja" ] || CC="ccache gcc" meson setup "$d" "$src" -Ddocs=enabled \
+		-Dasciidoctor=enabled -Dlibtracefs=disabled -Dsystemd=disabled \
+		-Dkeyutils=disabled > "$NDCTL/docs-setup.log" || { cat "$NDCTL/docs-setup.log"; return 1; }
+	pages=$(cd "$src/Documentation/daxctl" && ls daxctl*.txt | sed 's|^\(.*\)\.txt$|Documentation/daxctl/\1.1|')
+	ninja -C "$d" $pages > "$NDCTL/docs.log" 2>&1 || { cat "$NDCTL/docs.log"; return 1; }
+	! grep -iE 'warning|error' "$NDCTL/docs.log"
+	log "man pages in $d/Documentation/daxctl (man -l FILE.1)"
+}
+
 case "${1:-build}" in
 build)
 	step "verify ndctl 76.1 source checksum" verify
@@ -113,5 +128,6 @@ build)
 	;;
 each) each ;;
 roundtrip) roundtrip ;;
-*) die "usage: ndctl.sh [build|each|roundtrip]" ;;
+docs) step "daxctl man pages (asciidoctor)" docs ;;
+*) die "usage: ndctl.sh [build|each|roundtrip|docs]" ;;
 esac

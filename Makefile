@@ -25,7 +25,7 @@ bench:
 	@$(S)/bench.sh
 
 demo: deps
-	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/initramfs.sh work/check && \
+	@$(S)/apply.sh && $(S)/build.sh work/check && $(S)/ndctl.sh && $(S)/initramfs.sh work/check && \
 		GUEST_PROFILE=cxl $(S)/run-guest.sh demo demo memhp_default_state=offline
 
 shell: deps

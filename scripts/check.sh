@@ -8,6 +8,7 @@
 #   4. every patch builds the series' source files on top of its predecessors;
 #      sparse and W=1 report nothing new on them relative to the base
 #   5. the tip builds fully (config fragments, out of tree, ccache)
+#   5b. the patched daxctl (userspace/ndctl, scripts/ndctl.sh) builds at every patch
 #   6. each boot in guest/boots: qemu guest, KUnit and guest tests parsed with
 #      the kernel's KTAP parser, kernel log free of reports
 . "$(dirname "$0")/lib.sh"
@@ -240,6 +241,25 @@ elif step "build without CONFIG_MEMORY_HOTREMOVE" nohotremove; then
 	result PASS "build: dax and memory hotplug objects without CONFIG_MEMORY_HOTREMOVE, W=1 clean"
 else
 	result FAIL "build: dax and memory hotplug objects without CONFIG_MEMORY_HOTREMOVE"
+fi
+
+# The patched daxctl (userspace/ndctl on Debian's ndctl 76.1): the source's
+# checksum, the series applies and round-trips, daxctl builds without warnings
+# at every patch; initramfs.sh packs it for the daxctl boots.
+nseries=$(grep -c '^[^#]' "$ROOT/userspace/ndctl/series")
+if step "patched daxctl: verify, apply, build" "$ROOT/scripts/ndctl.sh"; then
+	result PASS "ndctl: $nseries patch(es) apply to ndctl 76.1 (SHA-256 verified), daxctl builds without warnings"
+	if "$ROOT/scripts/ndctl.sh" roundtrip > "$WORK/ndctl-roundtrip.diff"; then
+		result PASS "ndctl: export after apply reproduces userspace/ndctl byte for byte"
+	else
+		head -n 30 "$WORK/ndctl-roundtrip.diff"
+		result FAIL "ndctl: export after apply reproduces userspace/ndctl" "diff in $WORK/ndctl-roundtrip.diff"
+	fi
+	[ -z "${QUICK:-}" ] && while read -r st rest; do
+		result "$st" "$rest"
+	done < <("$ROOT/scripts/ndctl.sh" each)
+else
+	result FAIL "ndctl: userspace/ndctl applies to ndctl 76.1 and daxctl builds" "see the output above"
 fi
 
 # 6. Guest boots.  KUnit results are taken from the first.

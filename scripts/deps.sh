@@ -6,7 +6,11 @@
 
 PKGS=(linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev kmod cpio
       xz-utils zstd ccache sparse python3 perl rsync git
-      qemu-system-x86 qemu-system-data seabios busybox-static daxctl ndctl gnuplot-nox)
+      qemu-system-x86 qemu-system-data seabios busybox-static daxctl ndctl gnuplot-nox jq
+      # the patched daxctl (scripts/ndctl.sh): what building ndctl 76.1's
+      # daxctl needs with docs, keyutils, libtracefs and systemd disabled
+      meson ninja-build pkg-config libkmod-dev libudev-dev uuid-dev libjson-c-dev
+      libiniparser-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

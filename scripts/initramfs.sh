@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # initramfs.sh SRC BUILD: pack busybox-static, the kernel modules, Debian's daxctl,
-# ndctl, cxl, lsmem and chmem (with their shared libraries), the harness's guest
+# ndctl, cxl, lsmem, chmem and jq (with their shared libraries), the patched
+# daxctl of userspace/ndctl when scripts/ndctl.sh built it, the harness's guest
 # tests, the kselftests that exist in SRC and mainline's dax selftest (run as it
 # is, against the series' state file) into BUILD/initramfs.cpio.
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +33,8 @@ pack() {
 	copy_with_libs /usr/bin/lsmem
 	copy_with_libs /usr/sbin/chmem
 	copy_with_libs /bin/bash
+	copy_with_libs /usr/bin/jq
+	pack_ndctl
 	mkdir -p "$root/tests"
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"
 	cp "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/tests/"
@@ -59,6 +62,31 @@ pack() {
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"
 	printf 'root:x:0:\nnobody:x:65534:\n' > "$root/etc/group"
 	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$out/initramfs.cpio"
+}
+
+# The patched daxctl (scripts/ndctl.sh) beside Debian's /usr/bin/daxctl, as
+# /opt/ndctl/bin/daxctl with its own libdaxctl and libndctl in /opt/ndctl/lib
+# (its rpath), and the series' tests in ndctl's style with test/common and
+# ndctl's daxctl-create.sh in /opt/ndctl/test.
+pack_ndctl() {
+	local b=$WORK/ndctl/build s=$WORK/ndctl/src lib
+	if [ ! -x "$b/daxctl/daxctl" ]; then
+		log "no patched daxctl in $b (scripts/ndctl.sh builds it): not packed"
+		return 0
+	fi
+	install -D -m 0755 "$b/daxctl/daxctl" "$root/opt/ndctl/bin/daxctl"
+	install -D -m 0755 "$b/daxctl/lib/libdaxctl.so.1" "$root/opt/ndctl/lib/libdaxctl.so.1"
+	install -m 0755 "$b/ndctl/lib/libndctl.so.6" "$root/opt/ndctl/lib/libndctl.so.6"
+	for lib in $(ldd "$b/daxctl/daxctl" | grep -o '/[^ ]*'); do
+		case "$lib" in "$b"/*) continue ;; esac
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+	# LD_PRELOAD shim that hides "hotplug" (guest/tests/daxctl_state_only.sh)
+	gcc -Wall -Wextra -Werror -O2 -shared -fPIC -o "$root/opt/ndctl/lib/hide_hotplug.so" \
+		"$ROOT/guest/hide_hotplug.c" -ldl
+	mkdir -p "$root/opt/ndctl/test"
+	cp "$s/test/common" "$s/test/daxctl-hotplug-common" "$s"/test/daxctl-*.sh \
+		"$root/opt/ndctl/test/"
 }
 
 copy_with_libs_of() {

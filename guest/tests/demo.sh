@@ -6,7 +6,9 @@
 #   2. the device's one control, /sys/bus/dax/devices/daxX.Y/hotplug;
 #   3. the device's node as a lower memory tier: a process's pages demoted
 #      to it, and brought back when the device goes offline;
-#   4. the device returned: devdax, no namespace, no region.
+#   4. the patched daxctl (userspace/ndctl), when packed, driving the control
+#      where Debian's daxctl is refused;
+#   5. the device returned: devdax, no namespace, no region.
 # The guest boots with the CXL profile and memhp_default_state=offline (a
 # distribution's policy; Debian's daxctl refuses to work without it).
 . /tests/lib.sh
@@ -94,6 +96,18 @@ run "echo offline > $D/hotplug; cat $D/hotplug"
 where
 run "dmesg | grep 'Demotion targets for Node 0' | tail -n 1 | cut -d']' -f2-"
 data_stop
+
+NEW=/opt/ndctl/bin/daxctl
+if [ -x $NEW ]; then
+	say "4b. daxctl that drives the control: the patched one, $NEW"
+	run "daxctl online-memory $DAX"
+	note "Debian's daxctl works block by block: a managed device refuses it"
+	run "$NEW online-memory $DAX; cat $D/hotplug"
+	run "$NEW online-memory --no-movable $DAX"
+	run "$NEW list -d $DAX | grep -E 'memblocks|movable|hotplug'"
+	run "$NEW offline-memory $DAX; cat $D/hotplug"
+	note "one write of the device's control per command (userspace/ndctl, README)"
+fi
 
 say "5. The device returned: devdax, then no namespace, no region"
 run "daxctl reconfigure-device -m devdax $DAX | grep -E '\"mode\"|reconfigured'"

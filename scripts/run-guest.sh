@@ -13,6 +13,7 @@ plan=${2:?}
 args=${3:-}
 tests=${4:-}
 DAX_MEM_GB=${DAX_MEM_GB:-1}
+GUEST_CPUS=${GUEST_CPUS:-2}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 
@@ -57,12 +58,12 @@ virtio-mem)
 *) die "unknown GUEST_PROFILE $GUEST_PROFILE" ;;
 esac
 
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine $machine -cpu $cpu -smp 2
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine $machine -cpu $cpu -smp "$GUEST_CPUS"
 	"${bios[@]}" -no-reboot
 	-m "$mem" "${extra[@]}"
 	-object memory-backend-ram,id=m0,size=3G
 	-object memory-backend-ram,id=m1,size=${DAX_MEM_GB}G
-	-numa node,nodeid=0,cpus=0-1,memdev=m0
+	-numa node,nodeid=0,cpus=0-$((GUEST_CPUS - 1)),memdev=m0
 	-numa node,nodeid=1,memdev=m1
 	-kernel "$BUILD/arch/x86/boot/bzImage" -initrd "$BUILD/initramfs.cpio"
 	-append "$cmdline" $QEMU_EXTRA)

@@ -53,7 +53,8 @@ ours() {
 	local st
 	st=$(ndtest "ours ${1##*/}" $OURS "$1")
 	case $st in
-	0) ;;
+	0) grep -q '^PASS:' /tmp/ndtest.out ||
+		res F "ours ${1##*/}: exit 0 without a PASS line" ;;
 	77) res S "ours ${1##*/}: $(grep '^SKIP:' /tmp/ndtest.out | tail -n 1)" ;;
 	*) grep -q '^FAIL:' /tmp/ndtest.out || res F "ours ${1##*/}: exit $st without a FAIL line" ;;
 	esac

@@ -5,9 +5,10 @@
 #      ndctl and daxctl);
 #   2. the device's one control, /sys/bus/dax/devices/daxX.Y/hotplug;
 #   3. the device's node as a lower memory tier: a process's pages demoted
-#      to it, and brought back when the device goes offline;
-#   4. the patched daxctl (userspace/ndctl), when packed, driving the control
-#      where Debian's daxctl is refused;
+#      to it;
+#   4. offline bringing them back, every byte intact; then (4b) the patched
+#      daxctl (userspace/ndctl), when packed, driving the control where
+#      Debian's daxctl is refused;
 #   5. the device returned: devdax, no namespace, no region.
 # The guest boots with the CXL profile and memhp_default_state=offline (a
 # distribution's policy; Debian's daxctl refuses to work without it).

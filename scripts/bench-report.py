@@ -7,6 +7,11 @@ Each transition is reported as median [min-max] in milliseconds per method
 and size.  Ratios are taken between medians of the same boot: attribute /
 per-block loop, attribute / daxctl, attribute / kernel work (the summed time
 of the kernel's per-block functions during the attribute's own transitions).
+The @@STEP lines (calls and total time of per-call sub-steps, one pass) of
+the largest size are tabled as they are, and the targets of issue 14 are
+checked against the largest size: attribute / per-block loop at most 0.5
+for offline and offline+remove, 0.75 for online and add+online, 0.7 for a
+full cycle, and one online_pages()/offline_pages() call per transition.
 """
 import os
 import statistics
@@ -24,10 +29,14 @@ def main():
     total = defaultdict(list)   # (size, method, transition) -> [us]
     kern = defaultdict(list)
     raw = []
+    steps = {}                  # (size, method, transition, function) -> (calls, us)
     for path in logs:
         with open(path, errors="replace") as f:
             for line in f:
                 w = line.split()
+                if len(w) == 7 and w[0] == "@@STEP":
+                    steps[int(w[1]), w[2], w[3], w[4]] = (int(w[5]), int(w[6]))
+                    continue
                 if len(w) != 7 or w[0] != "@@BENCH":
                     continue
                 size, m, t = int(w[1]), w[2], w[3]
@@ -90,6 +99,8 @@ def main():
                 cell(total[s, "daxctl", t]), cell(kern[a]),
                 ratio(med[a], med[s, "perblock", t]), ratio(med[a], med[s, "daxctl", t]),
                 ratio(kmed[a], med[a])))
+    md += targets(sizes[-1], trans, med, steps)
+    md += substeps(sizes[-1], steps)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "bench.md"), "w") as f:
         f.write("\n".join(md) + "\n\n![time against size](bench.png)\n")
@@ -113,6 +124,58 @@ plot '%s' using 1:3 with linespoints title '%s', \\
 """ % (os.path.join(out, "bench.png"), len(trans), os.path.join(out, "bench.dat"),
        NAMES["perblock"], NAMES["daxctl"], NAMES["attr"], NAMES["kernel"])
     subprocess.run(["gnuplot"], input=plot, text=True, check=True)
+
+
+def targets(size, trans, med, steps):
+    """Issue 14's targets, checked on the medians of the largest size."""
+    def r(pick):
+        ts = [t for t in trans if pick(t)]
+        a = sum(med.get((size, "attr", t), 0) for t in ts)
+        p = sum(med.get((size, "perblock", t), 0) for t in ts)
+        return a / p if p else None
+    rows = [("offline (T → offline)", lambda t: t.endswith(">offline"), 0.5),
+            ("offline + remove (T → unplugged)",
+             lambda t: t.endswith(">unplugged"), 0.5),
+            ("online (offline → T)", lambda t: t.startswith("offline>"), 0.75),
+            ("add + online (unplugged → T)",
+             lambda t: t.startswith("unplugged>"), 0.75),
+            ("full cycle", lambda t: True, 0.7)]
+    md = ["", "## Targets (%d MiB)" % size, "",
+          "Attribute / per-block loop, sums of the medians of both online types.", "",
+          "| what | measured | target | met |", "|---|---|---|---|"]
+    for name, pick, want in rows:
+        v = r(pick)
+        md.append("| %s | %s | ≤ %.2f | %s |" % (
+            name, "%.2f" % v if v is not None else "-", want,
+            "yes" if v is not None and v <= want else "no"))
+    for fn, pick in (("online_pages", lambda t: t.startswith("unplugged>")),
+                     ("offline_pages", lambda t: t.endswith(">offline"))):
+        for m in ("attr", "perblock"):
+            calls = [steps[k][0] for k in steps
+                     if k[0] == size and k[1] == m and pick(k[2]) and k[3] == fn]
+            if calls:
+                md.append("| %s() calls per transition, %s | %s | %s | %s |" % (
+                    fn, m, "/".join(str(c) for c in calls),
+                    "1" if m == "attr" else "(one per block)",
+                    ("yes" if max(calls) == 1 else "no") if m == "attr" else "-"))
+    return md
+
+
+def substeps(size, steps):
+    """The sub-step pass of the largest size, as measured."""
+    keys = sorted(k for k in steps if k[0] == size)
+    if not keys:
+        return []
+    md = ["", "## Sub-steps (%d MiB, one pass)" % size, "",
+          "Calls and total time of each function during one transition, wherever "
+          "it was called (nested calls are counted in their callers' time too).", "",
+          "| method | transition | function | calls | total ms | per call µs |",
+          "|---|---|---|---|---|---|"]
+    for k in keys:
+        n, us = steps[k]
+        md.append("| %s | %s | %s | %d | %.1f | %.0f |" % (
+            k[1], k[2].replace(">", " → "), k[3], n, us / 1e3, us / n if n else 0))
+    return md
 
 
 if __name__ == "__main__":

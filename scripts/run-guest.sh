@@ -14,6 +14,8 @@ args=${3:-}
 tests=${4:-}
 DAX_MEM_GB=${DAX_MEM_GB:-1}
 GUEST_CPUS=${GUEST_CPUS:-2}
+# GUEST_TCG=single runs every vCPU in one host thread (make bench: see README).
+GUEST_TCG=${GUEST_TCG:-multi}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 
@@ -58,7 +60,7 @@ virtio-mem)
 *) die "unknown GUEST_PROFILE $GUEST_PROFILE" ;;
 esac
 
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -machine $machine -cpu $cpu -smp "$GUEST_CPUS"
+qemu=(qemu-system-x86_64 -accel tcg,thread=$GUEST_TCG -machine $machine -cpu $cpu -smp "$GUEST_CPUS"
 	"${bios[@]}" -no-reboot
 	-m "$mem" "${extra[@]}"
 	-object memory-backend-ram,id=m0,size=3G

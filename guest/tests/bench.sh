@@ -150,7 +150,7 @@ done
 # The second line breaks the attribute's write down: kmem's store, its
 # counting of the blocks' states, the range operations of mm, adding memory.
 # A function that is not traceable here (inlined) is left out with a note.
-STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable mem_hotplug_begin kobject_uevent memory_blocks_online memory_blocks_offline
+STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable mem_hotplug_begin kobject_uevent_env memory_blocks_online memory_blocks_offline
 dax_kmem_store __count_memory_ranges_state __online_memory_ranges __offline_memory_ranges __offline_and_remove_memory_ranges __add_memory_driver_managed_locked device_online device_offline"
 steps() {	# steps METHOD TRANSITION COMMAND...
 	local m=$1 t=$2

@@ -147,11 +147,11 @@ done
 # tracer on the functions whose cost does not depend on a call's size, each
 # timed wherever it is called, also inside another (no graph root, any depth):
 #   @@STEP SIZE_MIB METHOD TRANSITION FUNCTION CALLS TOTAL_US
-# The second line breaks the attribute's write down: kmem's store, its
+# The second line breaks the attribute's write down: the sysfs write, kmem's store, its
 # counting of the blocks' states, the range operations of mm, adding memory.
 # A function that is not traceable here (inlined) is left out with a note.
-STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable mem_hotplug_begin kobject_uevent_env memory_blocks_online memory_blocks_offline
-dax_kmem_store __count_memory_ranges_state __online_memory_ranges __offline_memory_ranges __offline_and_remove_memory_ranges __add_memory_driver_managed_locked device_online device_offline"
+STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable mem_hotplug_begin memory_blocks_online memory_blocks_offline
+kernfs_fop_write_iter dax_kmem_store __count_memory_ranges_state __online_memory_ranges __offline_memory_ranges __offline_and_remove_memory_ranges __add_memory_driver_managed_locked device_online device_offline"
 steps() {	# steps METHOD TRANSITION COMMAND...
 	local m=$1 t=$2
 	shift 2
@@ -163,8 +163,12 @@ steps() {	# steps METHOD TRANSITION COMMAND...
 		/ us +\|/ {
 			d = 0; f = ""
 			for (i = 1; i <= NF; i++) if ($(i + 1) == "us") { d = $i; break }
-			if (match($0, /\/\* [a-z_]+ \*\//)) f = substr($0, RSTART + 3, RLENGTH - 6)
-			else if (match($0, /[a-z_]+\(\);/)) f = substr($0, RSTART, RLENGTH - 3)
+			# "} /* name */", or "} /* name [module] */" for a module.
+			if (match($0, /\/\* [a-z_0-9]+( \[[a-z_0-9]+\])? \*\//)) {
+				f = substr($0, RSTART + 3, RLENGTH - 6); sub(/ .*/, "", f)
+			} else if (match($0, /[a-z_0-9]+(\(\)| \[[a-z_0-9]+\]\(\));/)) {
+				f = substr($0, RSTART, RLENGTH); sub(/[ (].*/, "", f)
+			}
 			if (f != "") { n[f]++; s[f] += d }
 		}
 		END { for (f in n) printf "%s %s %d %d\n", pre, f, n[f], s[f] }' $TR/trace

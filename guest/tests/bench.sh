@@ -37,8 +37,12 @@ FUNCS="online_pages offline_pages memory_blocks_online memory_blocks_offline arc
 mount -t tracefs tracefs $TR 2>/dev/null
 echo 0 > $TR/tracing_on
 echo function_graph > $TR/current_tracer
-echo "$FUNCS" | tr ' ' '\n' > $TR/set_ftrace_filter
-echo "$FUNCS" | tr ' ' '\n' > $TR/set_graph_function
+# One function a write: a kernel without some of them (memory_blocks_*
+# before patch 48) traces the others.
+for f in $FUNCS; do
+	echo $f >> $TR/set_ftrace_filter 2> /dev/null &&
+		echo $f >> $TR/set_graph_function
+done
 echo 1 > $TR/max_graph_depth
 echo funcgraph-duration > $TR/trace_options 2>/dev/null
 echo 8192 > $TR/buffer_size_kb

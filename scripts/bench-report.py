@@ -176,34 +176,46 @@ def substeps(size, steps):
         md.append("| %s | %s | %s | %d | %.1f | %.0f |" % (
             k[1], k[2].replace(">", " → "), k[3], n, us / 1e3, us / n if n else 0))
     md += attr_breakdown(size, steps)
+    md += page_work(size, steps)
     return md
 
 
-def attr_breakdown(size, steps):
-    """Where an attribute write's time goes, from the sub-step pass."""
-    def us(t, fn):
-        return steps.get((size, "attr", t, fn), (0, 0))[1]
-    ts = sorted({k[2] for k in steps if k[0] == size and k[1] == "attr"})
-    if not any(us(t, "dax_kmem_store") for t in ts):
+def page_work(size, steps):
+    """Where online_pages() and offline_pages() spend their time."""
+    def us(m, t, fn):
+        return steps.get((size, m, t, fn), (0, 0))[1]
+    keys = sorted({k[1:3] for k in steps if k[0] == size})
+    if not any(us(m, t, "start_isolate_page_range") for m, t in keys):
         return []
-    mm = ("__online_memory_ranges", "__offline_memory_ranges",
-          "__offline_and_remove_memory_ranges", "__add_memory_driver_managed_locked")
-    md = ["", "## The attribute's write (%d MiB, one pass)" % size, "",
-          "In ms: the sysfs write (kernfs_fop_write_iter), kmem's store, the mm "
-          "operations it calls (adding memory, the range operations), its counting of "
-          "the blocks' states, and what is left: kmem's own work (locks, resources, "
-          "its state) and the sysfs layer around the store.", "",
-          "| transition | sysfs write | kmem store | mm operations | counting | rest of the store | sysfs around the store |",
-          "|---|---|---|---|---|---|---|"]
-    for t in ts:
-        w, st = us(t, "kernfs_fop_write_iter"), us(t, "dax_kmem_store")
-        m = sum(us(t, f) for f in mm)
-        c = us(t, "__count_memory_ranges_state")
-        md.append("| %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |" % (
-            t.replace(">", " → "), w / 1e3, st / 1e3, m / 1e3, c / 1e3,
-            (st - m - c) / 1e3, (w - st) / 1e3))
+    md = ["", "## Inside online_pages() and offline_pages() (%d MiB, one pass)" % size, "",
+          "In ms, all calls during the transition.  \"rest\" is the function's time "
+          "outside the parts named: for offline_pages() mostly the scan for pages to "
+          "migrate (scan_movable_pages(), inlined, so not traced on its own)."]
+    tables = (
+        ("offline_pages", (("isolation", "start_isolate_page_range"),
+                           ("notifiers", "memory_notify"),
+                           ("isolation test", "test_pages_isolated"),
+                           ("off the buddy lists", "__offline_isolated_pages"),
+                           ("lru_cache_disable", "lru_cache_disable"))),
+        ("online_pages", (("memmap init", "move_pfn_range_to_zone"),
+                          ("pages to the buddy", "generic_online_page"),
+                          ("undo isolation", "undo_isolate_page_range"),
+                          ("notifiers", "memory_notify"))),
+    )
+    for fn, parts in tables:
+        rows = [(m, t) for m, t in keys if us(m, t, fn)]
+        if not rows:
+            continue
+        md += ["", "| method | transition | %s() | %s | rest |" % (
+            fn, " | ".join(p for p, _ in parts)),
+            "|---|---|---|%s---|" % ("---|" * len(parts))]
+        for m, t in rows:
+            tot = us(m, t, fn)
+            vals = [us(m, t, f) for _, f in parts]
+            md.append("| %s | %s | %.1f | %s | %.1f |" % (
+                m, t.replace(">", " → "), tot / 1e3,
+                " | ".join("%.1f" % (v / 1e3) for v in vals), (tot - sum(vals)) / 1e3))
     return md
-
 
 if __name__ == "__main__":
     main()

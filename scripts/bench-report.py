@@ -180,6 +180,32 @@ def substeps(size, steps):
     return md
 
 
+def attr_breakdown(size, steps):
+    """Where an attribute write's time goes, from the sub-step pass."""
+    def us(t, fn):
+        return steps.get((size, "attr", t, fn), (0, 0))[1]
+    ts = sorted({k[2] for k in steps if k[0] == size and k[1] == "attr"})
+    if not any(us(t, "dax_kmem_store") for t in ts):
+        return []
+    mm = ("__online_memory_ranges", "__offline_memory_ranges",
+          "__offline_and_remove_memory_ranges", "__add_memory_driver_managed_locked")
+    md = ["", "## The attribute's write (%d MiB, one pass)" % size, "",
+          "In ms: the sysfs write (kernfs_fop_write_iter), kmem's store, the mm "
+          "operations it calls (adding memory, the range operations), its counting of "
+          "the blocks' states, and what is left: kmem's own work (locks, resources, "
+          "its state) and the sysfs layer around the store.", "",
+          "| transition | sysfs write | kmem store | mm operations | counting | rest of the store | sysfs around the store |",
+          "|---|---|---|---|---|---|---|"]
+    for t in ts:
+        w, st = us(t, "kernfs_fop_write_iter"), us(t, "dax_kmem_store")
+        m = sum(us(t, f) for f in mm)
+        c = us(t, "__count_memory_ranges_state")
+        md.append("| %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f |" % (
+            t.replace(">", " → "), w / 1e3, st / 1e3, m / 1e3, c / 1e3,
+            (st - m - c) / 1e3, (w - st) / 1e3))
+    return md
+
+
 def page_work(size, steps):
     """Where online_pages() and offline_pages() spend their time."""
     def us(m, t, fn):
@@ -216,6 +242,7 @@ def page_work(size, steps):
                 m, t.replace(">", " → "), tot / 1e3,
                 " | ".join("%.1f" % (v / 1e3) for v in vals), (tot - sum(vals)) / 1e3))
     return md
+
 
 if __name__ == "__main__":
     main()

@@ -64,10 +64,10 @@ def main():
 
     md = ["# make bench: whole-device transitions", "",
           "Times in ms, median [min-max] of %d repetitions; ratios are between medians "
-          "of the same boot.  Each attribute write is made by a new `sh -c` process, "
-          "each daxctl step is one daxctl process, the per-block loop runs inside the "
-          "benchmark's shell (no process per block).  \"process start\" is the median "
-          "time of `sh -c :` in the same guest." % min(len(v) for v in total.values()), ""]
+          "of the same boot.  The attribute is written and the per-block loop runs in "
+          "the benchmark's own shell (no new process); each daxctl step is one daxctl "
+          "process.  \"process start\" is the median time of `sh -c :` in the same "
+          "guest." % min(len(v) for v in total.values()), ""]
     # Headline: a full cycle (sum of the medians of its transitions) per size.
     md += ["## Full cycles (all %d transitions)" % len(trans), "",
            "| size | attr ms | per-block ms | daxctl ms | kernel work ms "

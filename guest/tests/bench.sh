@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench, in the guest: time whole-device transitions of dax0.0 three ways,
 # BENCH_REPS times each, for online_movable and online_kernel:
-#   attr      one write to /sys/bus/dax/devices/dax0.0/hotplug
+#   attr      one write to /sys/bus/dax/devices/dax0.0/hotplug, from this shell
 #   perblock  what user space does without it: kmem bind (memory added offline,
 #             auto_online_blocks=offline) and a loop over memoryN/state; a
 #             loop and kmem unbind to remove it
@@ -16,7 +16,8 @@
 # change a run of blocks and call them, arch_add_memory, arch_remove_memory,
 # create/remove_memory_block_devices), outermost calls only; the sum is
 # reported as "kernel".
-# Also the time to start one process ("spawn noop": sh -c :).
+# Also the time to start one process ("spawn noop": sh -c :), which daxctl
+# pays per command and the other two methods do not.
 # One line per measurement:
 #   @@BENCH SIZE_MIB METHOD TRANSITION REP TOTAL_US KERNEL_US
 # and, from one last pass, the calls and time of the per-call sub-steps
@@ -84,6 +85,8 @@ loop() {
 	done
 }
 perblock_add() { echo $DEV > $KMEM/bind && loop $1; }
+# The attribute, written from this shell as the loop writes memoryN/state.
+attr_write() { echo $1 > $D/hotplug; }
 perblock_remove() { loop offline && echo $DEV > $KMEM/unbind; }
 
 # Untimed moves between the methods' starting points.
@@ -106,10 +109,10 @@ quiet() { "$@" > /dev/null; }
 run_attr() {	# run_attr T REP: from unplugged, through the attribute
 	to_unbound
 	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
-	timed attr "unplugged>$1" $2 sh -c "echo $1 > $D/hotplug"
-	timed attr "$1>offline" $2 sh -c "echo offline > $D/hotplug"
-	timed attr "offline>$1" $2 sh -c "echo $1 > $D/hotplug"
-	timed attr "$1>unplugged" $2 sh -c "echo unplug > $D/hotplug"
+	timed attr "unplugged>$1" $2 attr_write $1
+	timed attr "$1>offline" $2 attr_write offline
+	timed attr "offline>$1" $2 attr_write $1
+	timed attr "$1>unplugged" $2 attr_write unplug
 	echo $DEV > $KMEM/unbind
 }
 run_perblock() {
@@ -132,10 +135,10 @@ run_daxctl() {
 ktap_print_header
 ktap_set_plan 3
 ktap_print_msg "$DEV: $SIZE_MIB MiB, $(echo $BLOCKS | wc -w) blocks, $REPS repetitions"
-# Writes to the attribute go through "sh -c" so that every method pays for
-# starting one process per command, as a tool or script would.
+# The attribute and the loop are written from this shell, as one script
+# would; daxctl is a process per command, as it is for an operator.
 for r in $(seq $REPS); do
-	# What starting one process costs here, to tell it from the attribute's own.
+	# What starting one process costs here (daxctl pays it per command).
 	timed spawn noop $r sh -c :
 	for t in online_movable online_kernel; do
 		# Rotate the order of the methods from one repetition to the next.
@@ -192,8 +195,8 @@ echo funcgraph-tail > $TR/trace_options 2>/dev/null
 for t in online_movable online_kernel; do
 	to_unbound
 	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
-	steps attr "unplugged>$t" sh -c "echo $t > $D/hotplug"
-	steps attr "$t>offline" sh -c "echo offline > $D/hotplug"
+	steps attr "unplugged>$t" attr_write $t
+	steps attr "$t>offline" attr_write offline
 	echo $DEV > $KMEM/unbind
 	to_unbound
 	steps perblock "unplugged>$t" perblock_add $t

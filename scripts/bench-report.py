@@ -206,6 +206,13 @@ def attr_breakdown(size, steps):
     return md
 
 
+# The memory notifiers a guest may have (guest/tests/bench.sh traces them).
+NOTIFIERS = ("slab_memory_callback", "ksm_memory_callback", "cpuset_track_online_nodes",
+             "memtier_hotplug_callback", "mm_compute_batch_notifier", "reserve_mem_notifier",
+             "crash_memhp_notifier", "kcore_callback", "hmat_callback", "page_ext_callback",
+             "dax_kmem_memory_notify")
+
+
 def page_work(size, steps):
     """Where online_pages() and offline_pages() spend their time."""
     def us(m, t, fn):
@@ -213,9 +220,11 @@ def page_work(size, steps):
     keys = sorted({k[1:3] for k in steps if k[0] == size})
     if not any(us(m, t, "start_isolate_page_range") for m, t in keys):
         return []
-    md = ["", "## Inside online_pages() and offline_pages() (%d MiB, one pass)" % size, "",
+    md = ["", "## Inside online_pages(), offline_pages() and memory_notify() (%d MiB, one pass)"
+          % size, "",
           "In ms, all calls during the transition.  \"rest\" is the function's time "
-          "outside the parts named: for offline_pages() mostly the scan for pages to "
+          "outside the parts named: for memory_notify() the notifier chain itself (its "
+          "lock, the calls); for offline_pages() mostly the scan for pages to "
           "migrate (scan_movable_pages(), inlined, so not traced on its own)."]
     tables = (
         ("offline_pages", (("isolation", "start_isolate_page_range"),
@@ -227,11 +236,15 @@ def page_work(size, steps):
                           ("pages to the buddy", "generic_online_page"),
                           ("undo isolation", "undo_isolate_page_range"),
                           ("notifiers", "memory_notify"))),
+        ("memory_notify", tuple((f.replace("_callback", "").replace("_notifier", ""), f)
+                                for f in NOTIFIERS)),
     )
     for fn, parts in tables:
         rows = [(m, t) for m, t in keys if us(m, t, fn)]
         if not rows:
             continue
+        # Leave out what this kernel does not have (never called).
+        parts = [(p, f) for p, f in parts if any(us(m, t, f) for m, t in rows)]
         md += ["", "| method | transition | %s() | %s | rest |" % (
             fn, " | ".join(p for p, _ in parts)),
             "|---|---|---|%s---|" % ("---|" * len(parts))]

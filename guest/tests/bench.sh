@@ -159,13 +159,13 @@ done
 # The third breaks down online_pages() and offline_pages(), whose cost grows
 # with the size: isolation, the isolation test, taking free pages off the
 # buddy lists, memmap init, handing pages to the buddy, undoing isolation.
-# The fourth names the memory notifiers a guest has (those memory_notify()
-# calls), so that the chain's time is broken down by notifier.
+# The fourth names the other memory notifiers a guest has (the slab one is
+# in the first), so that memory_notify()'s time is broken down by notifier.
 # A function that is not traceable here (inlined) is left out with a note.
 STEPS="online_pages offline_pages memory_notify slab_memory_callback set_zone_contiguous init_per_zone_wmark_min zone_pcp_disable lru_cache_disable mem_hotplug_begin memory_blocks_online memory_blocks_offline
 kernfs_fop_write_iter dax_kmem_store __count_memory_ranges_state __online_memory_ranges __offline_memory_ranges __offline_and_remove_memory_ranges __add_memory_driver_managed_locked device_online device_offline
 start_isolate_page_range test_pages_isolated __offline_isolated_pages move_pfn_range_to_zone generic_online_page undo_isolate_page_range
-slab_memory_callback ksm_memory_callback cpuset_track_online_nodes memtier_hotplug_callback mm_compute_batch_notifier reserve_mem_notifier crash_memhp_notifier kcore_callback hmat_callback page_ext_callback dax_kmem_memory_notify"
+ksm_memory_callback cpuset_track_online_nodes memtier_hotplug_callback mm_compute_batch_notifier reserve_mem_notifier crash_memhp_notifier kcore_callback hmat_callback page_ext_callback dax_kmem_memory_notify"
 steps() {	# steps METHOD TRANSITION COMMAND...
 	local m=$1 t=$2
 	shift 2

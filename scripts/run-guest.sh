@@ -27,6 +27,7 @@ cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%$dax_base-1+0xefffffff"
 cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
 [ -n "$tests" ] && cmdline+=" harness.tests=$tests"
 [ -n "$args" ] && cmdline+=" $args"
+[ -n "${GUEST_KERNEL_ARGS:-}" ] && cmdline+=" $GUEST_KERNEL_ARGS"
 # demo and shell: keep kernel messages off the terminal (dmesg has them).
 [ "$plan" = check ] || cmdline+=" quiet"
 

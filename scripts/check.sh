@@ -19,8 +19,8 @@ if [ "${KASAN:-0}" = 1 ]; then
 	export BUILD=$WORK/build-kasan
 	export CONFIG_FRAGMENTS="$ROOT/config/kasan.config ${CONFIG_FRAGMENTS:-}"
 	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400}
-	# Three times RCU's CPU stall limit (21 s), as the guest triples every
-	# other limit: the cxl profile's ACPI interrupt routing runs for about
+	# Three times RCU's CPU stall limit (21 s), as the guest triples its
+	# per-test limits: the cxl profile's ACPI interrupt routing runs for about
 	# 30 s without rescheduling, and a stop_machine() waiting for it starved
 	# RCU's kthread for 26 s (README, "make check KASAN=1").
 	export GUEST_KERNEL_ARGS="rcupdate.rcu_cpu_stall_timeout=63"

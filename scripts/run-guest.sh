@@ -18,6 +18,8 @@ GUEST_CPUS=${GUEST_CPUS:-2}
 GUEST_TCG=${GUEST_TCG:-multi}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 QEMU_EXTRA=${QEMU_EXTRA:-}
+# GUEST_KERNEL_ARGS: kernel arguments for every boot of a run (KASAN=1 sets them).
+GUEST_KERNEL_ARGS=${GUEST_KERNEL_ARGS:-}
 
 # Node 1 (the soft-reserved dax memory) starts at 4 GiB (pc: 3 GiB of node 0
 # below 4 GiB) or at 5 GiB (q35 with 2 GiB below 4 GiB: "cxl", "virtio-mem").
@@ -27,7 +29,7 @@ cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%$dax_base-1+0xefffffff"
 cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
 [ -n "$tests" ] && cmdline+=" harness.tests=$tests"
 [ -n "$args" ] && cmdline+=" $args"
-[ -n "${GUEST_KERNEL_ARGS:-}" ] && cmdline+=" $GUEST_KERNEL_ARGS"
+[ -n "$GUEST_KERNEL_ARGS" ] && cmdline+=" $GUEST_KERNEL_ARGS"
 # demo and shell: keep kernel messages off the terminal (dmesg has them).
 [ "$plan" = check ] || cmdline+=" quiet"
 

@@ -4,7 +4,7 @@
 # developer tree) as git format-patch files plus "series" into OUTDIR (default
 # patches/).  The cover letter's subject, date and text are kept from the
 # existing OUTDIR/0000-cover-letter.patch; its shortlog and diffstat are
-# regenerated.  Output is reproducible: exporting what apply.sh applied gives
+# regenerated.  The first line of OUTDIR/series names the base's Debian version.  Output is reproducible: exporting what apply.sh applied gives
 # byte-identical files.
 . "$(dirname "$0")/lib.sh"
 
@@ -47,7 +47,14 @@ if [ -f "$out/series" ]; then
 		rm -f "$out/$p"
 	done < "$out/series"
 fi
-: > "$out/series"
+# The first line records the Debian version of the base the patches were
+# exported on (check.sh compares byte for byte only on that base).
+ver=$(git -C "$src" log -1 --format=%s base)
+ver=${ver##* }
+{
+	echo "# base: Debian $BASE_PKG $ver"
+	echo "# The patches apply with git am, in this order, to that base and to newer 6.12.y."
+} > "$out/series"
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
 	b=$(basename "$f")

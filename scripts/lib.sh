@@ -54,6 +54,9 @@ series_patches() {
 }
 
 base_version() { dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null; }
+# The Debian version of the base that patches/ were exported on: the header
+# line "# base: Debian linux-source-6.12 VERSION" of patches/series.
+series_base() { sed -n "s/^# base: Debian $BASE_PKG //p" "$PATCHES/series" 2>/dev/null | head -n 1; }
 
 project_identity() {
 	git -C "$ROOT" config user.name >/dev/null 2>&1 || git -C "$ROOT" config user.name "dax-hotplug project"

@@ -1,19 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Unpack Debian's linux-source-6.12 once into $TREE and make it a git tree whose
-# first commit (tag "base") is the pristine source.  Re-run when the archive
-# serves a different 6.12.y: the old tree is kept aside, never overwritten.
+# first commit (tag "base") is the pristine source.  When the installed
+# version changes (a newer 6.12.y, or BASE_VERSION=), the old tree is kept
+# aside as work/linux-VERSION, never overwritten, and taken back when that
+# version is installed again.
 . "$(dirname "$0")/lib.sh"
 
 ver=$(base_version)
 [ -n "$ver" ] && [ -f "$BASE_TARBALL" ] || die "$BASE_PKG is not installed (run scripts/deps.sh)"
 
 if [ -f "$WORK/base.version" ] && [ -d "$TREE/.git" ]; then
-	[ "$(cat "$WORK/base.version")" = "$ver" ] && exit 0
 	old=$(cat "$WORK/base.version")
-	log "archive now serves $ver (tree has $old): moving the old tree to $TREE-$old"
-	rm -rf "$CHECK" "$BUILD"
+	[ "$old" = "$ver" ] && exit 0
+	# Keep the old tree (make tree's branch may hold work) as $TREE-$old;
+	# the worktrees and builds of the old base go.
+	log "the base is now $ver (tree has $old): moving the old tree to $TREE-$old"
+	rm -rf "$CHECK" "$WORK/am" "$BUILD" "$TREE-$old"
 	mv "$TREE" "$TREE-$old"
+	if [ -d "$TREE-$ver/.git" ]; then
+		log "using the tree of $ver kept as $TREE-$ver"
+		mv "$TREE-$ver" "$TREE"
+		git -C "$TREE" worktree prune
+		echo "$ver" > "$WORK/base.version"
+		exit 0
+	fi
 fi
 
 unpack() {

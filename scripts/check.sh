@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # check.sh: the whole test suite (make check).  Every check prints one line
-# PASS/FAIL/SKIP; the run ends with "skipped: N" and "check: N passed, N failed".
-#   1. install what is missing, unpack the base once
-#   2. the series applies to the base (git am), and round-trips through export
+# PASS/FAIL/SKIP (scripts/tally.sh counts them; a skip that skips.allow does
+# not list fails); the run ends with the base, "N skipped, all listed" and
+# "check: N passed, N failed".
+#   1. install what is missing (BASE_VERSION= picks the base), unpack the base
+#   2. the series applies to the base (git am); the harness's self-tests; the
+#      series round-trips through export
 #   3. checkpatch --strict on every patch (allowlist: checkpatch.allow)
 #   4. every patch builds the series' source files on top of its predecessors;
 #      sparse and W=1 report nothing new on them relative to the base
@@ -12,6 +15,8 @@
 #   6. each boot in guest/boots: qemu guest, KUnit and guest tests parsed with
 #      the kernel's KTAP parser, kernel log free of reports
 . "$(dirname "$0")/lib.sh"
+. "$ROOT/scripts/tally.sh"
+. "$ROOT/scripts/guards.sh"
 
 # KASAN=1: the same suite on a KASAN kernel, built in work/build-kasan.  The
 # static checks do not depend on the configuration and are skipped.
@@ -28,18 +33,14 @@ if [ "${KASAN:-0}" = 1 ]; then
 	PREFIX=kasan-	# boots write work/runs/kasan-NAME
 fi
 T0=$SECONDS
-PASSED=0 FAILED=0 SKIPPED=0
 RESULTS=$WORK/check${PREFIX:+-kasan}.results
 mkdir -p "$WORK"
 : > "$RESULTS"
 
-result() {	# result PASS|FAIL|SKIP NAME [DETAIL]
-	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}" | tee -a "$RESULTS"
-	case "$1" in PASS) PASSED=$((PASSED + 1)) ;; FAIL) FAILED=$((FAILED + 1)) ;; *) SKIPPED=$((SKIPPED + 1)) ;; esac
-}
 finish() {
 	log "make check took $((SECONDS - T0))s; results in $RESULTS"
-	echo "skipped: $SKIPPED (the SKIP lines above say why)"
+	echo "base: Debian $BASE_PKG $(base_version) (patches/ exported on $(series_base))"
+	echo "$SKIPPED skipped, all listed in $(basename "$SKIPS")"
 	echo "check: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 	exit
@@ -59,23 +60,30 @@ fi
 mapfile -t COMMITS < <(git -C "$CHECK" rev-list --reverse base..HEAD)
 TIP=$(git -C "$CHECK" rev-parse HEAD)
 
+# The harness's own logic, on cases that must fail (scripts/selftest.sh).
+collect "harness self-tests" "$ROOT/scripts/selftest.sh"
+
+# The series round-trips through export.  On the base it was exported on,
+# byte for byte; on another base, in what a base cannot change: messages
+# and changed lines (scripts/patchcmp.py).
 rt=$WORK/roundtrip${PREFIX:+-kasan}
 rm -rf "$rt"
 mkdir -p "$rt"
 [ -f "$PATCHES/0000-cover-letter.patch" ] && cp "$PATCHES/0000-cover-letter.patch" "$rt/"
 "$ROOT/scripts/export.sh" "$CHECK" "$rt" >/dev/null
-if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
-	result PASS "series: export after apply reproduces patches/ byte for byte"
+if [ "$(series_base)" = "$(base_version)" ]; then
+	if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
+		result PASS "series: export after apply reproduces patches/ byte for byte"
+	else
+		head -n 30 "$rt.diff"
+		result FAIL "series: export after apply reproduces patches/" "diff in $rt.diff"
+	fi
+elif python3 "$ROOT/scripts/patchcmp.py" "$PATCHES" "$rt" > "$rt.diff"; then
+	result PASS "series: export on $(base_version) matches patches/ (exported on $(series_base)) in messages and changed lines"
+	log "note: patches/ were exported on $(series_base), the base is $(base_version): run 'make tree' and 'make export' to refresh them"
 else
 	head -n 30 "$rt.diff"
-	result FAIL "series: export after apply reproduces patches/" "diff in $rt.diff"
-fi
-
-# The KUnit results parser copes with other CPUs' messages inside KUnit's output.
-if python3 "$ROOT/scripts/results.py" --selftest "$CHECK"; then
-	result PASS "harness: KUnit console output parses with kernel messages printed into it"
-else
-	result FAIL "harness: KUnit console output parses with kernel messages printed into it"
+	result FAIL "series: export on $(base_version) changes messages or lines of patches/" "diff in $rt.diff"
 fi
 
 # For quick iterations: QUICK=1 skips checkpatch, the per-patch builds and
@@ -87,18 +95,15 @@ fi
 # 3. checkpatch.
 [ -z "${QUICK:-}" ] && while read -r p; do
 	name=$(basename "$p")
-	out=$(cd "$CHECK" && scripts/checkpatch.pl --strict --show-types --terse "$p" 2>&1 || true)
-	bad=$(echo "$out" | grep -E ':[0-9]+: (ERROR|WARNING|CHECK):' |
-		while IFS= read -r line; do
-			type=$(echo "$line" | sed -nE 's/.*(ERROR|WARNING|CHECK):([A-Z_0-9]+):.*/\2/p')
-			grep -qE "^$name[[:space:]]+$type[[:space:]]" "$ROOT/checkpatch.allow" 2>/dev/null || echo "$line"
-		done || true)
-	if [ -z "$bad" ]; then
-		result PASS "checkpatch --strict: $name"
-	else
-		echo "$bad"
-		result FAIL "checkpatch --strict: $name" "$(echo "$bad" | wc -l) report(s)"
-	fi
+	rc=0
+	checkpatch_report "$p" > "$WORK/checkpatch.out" || rc=$?
+	case $rc in
+	0) result PASS "checkpatch --strict: $name" ;;
+	1) cat "$WORK/checkpatch.out"
+	   result FAIL "checkpatch --strict: $name" "$(grep -c . "$WORK/checkpatch.out") report(s)" ;;
+	*) cat "$WORK/checkpatch.out"
+	   result FAIL "checkpatch --strict: $name" "checkpatch did not run to its end" ;;
+	esac
 done < <(series_patches)
 
 # 5. The tip builds fully; this is also the kernel the guest boots.
@@ -109,21 +114,21 @@ else
 	finish
 fi
 
-# The series' exports are in its named namespace, and no module imports a
-# "module:" namespace by hand (later loaders refuse that).
-exports_ok() {
-	local bad
-	bad=$(grep -E '	module:kmem$' "$BUILD/Module.symvers" || true)
-	[ -z "$bad" ] || { echo "exported to module:kmem: $bad"; return 1; }
-	grep -qE '	__offline_and_remove_memory_ranges	.*	MEMORY_HOTPLUG_DRIVER$' "$BUILD/Module.symvers" ||
-		{ echo "__offline_and_remove_memory_ranges is not in MEMORY_HOTPLUG_DRIVER"; return 1; }
-	bad=$(find "$BUILD/mods" -name '*.ko' -exec modinfo -F import_ns {} + | grep '^module:' || true)
-	[ -z "$bad" ] || { echo "modules import: $bad"; return 1; }
-}
-if exports_ok; then
-	result PASS "exports: MEMORY_HOTPLUG_DRIVER namespace, no module imports a module: namespace"
+# Every symbol the series exports is in Module.symvers with the namespace
+# its EXPORT_SYMBOL line names, and no module imports a "module:" namespace
+# by hand (later loaders refuse that).
+git -C "$CHECK" diff base "$TIP" > "$WORK/series.diff"
+if exports_check "$WORK/series.diff" "$BUILD/Module.symvers" > "$WORK/exports.out"; then
+	result PASS "exports: $(cat "$WORK/exports.out")"
 else
-	result FAIL "exports: MEMORY_HOTPLUG_DRIVER namespace, no module imports a module: namespace"
+	cat "$WORK/exports.out"
+	result FAIL "exports: every symbol the series exports, in its namespace"
+fi
+bad=$(find "$BUILD/mods" -name '*.ko' -exec modinfo -F import_ns {} + | grep '^module:' || true)
+if [ -z "$bad" ]; then
+	result PASS "exports: no module imports a module: namespace"
+else
+	result FAIL "exports: modules import $bad"
 fi
 
 # 4. Bisectability, sparse and W=1, on the C files the series touches.
@@ -190,10 +195,17 @@ elif [ ${#OBJS[@]} -eq 0 ]; then
 	result SKIP "sparse and W=1: nothing new on touched files" "the series touches no C file"
 else
 	log "objects the series touches: ${OBJS[*]}"
-	i=0
+	i=0 unbuilt=()
 	for c in "${COMMITS[@]}"; do
 		i=$((i + 1))
 		subj=$(git -C "$CHECK" log -1 --format=%s "$c")
+		# A patch that touches only Documentation/ and tools/ leaves the
+		# kernel of its predecessor: nothing to build.
+		if ! git -C "$CHECK" diff-tree --no-commit-id --name-only -r "$c" |
+			grep -qvE '^(Documentation|tools)/'; then
+			unbuilt+=("$i")
+			continue
+		fi
 		if step "build patch $i, modpost" build_patch "$c" 2> "$WORK/bisect.log"; then
 			result PASS "build and modpost: patch $i ($subj)"
 		else
@@ -212,15 +224,21 @@ else
 			fi
 		fi
 	done
+	[ ${#unbuilt[@]} -eq 0 ] ||
+		result PASS "build and modpost: patches ${unbuilt[*]} touch only Documentation/ and tools/ (the kernel of their predecessor)"
 	warnings() {	# warnings COMMIT FILE: sparse + W=1 diagnostics, no line numbers
-		objs_at "$1" "$WORK/build-w1" C=2 W=1 > "$2.raw" 2>&1 || true
+		objs_at "$1" "$WORK/build-w1" C=2 W=1 > "$2.raw" 2>&1 ||
+			{ tail -n 30 "$2.raw"; return 1; }
 		grep -E '(warning|error):' "$2.raw" | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
 			sort -u > "$2"
 	}
-	step "sparse and W=1 at the base" warnings base "$WORK/w1.base"
-	step "sparse and W=1 at the tip" warnings "$TIP" "$WORK/w1.tip"
+	w1=0
+	step "sparse and W=1 at the base" warnings base "$WORK/w1.base" || w1=$?
+	step "sparse and W=1 at the tip" warnings "$TIP" "$WORK/w1.tip" || w1=$?
 	new=$(comm -13 "$WORK/w1.base" "$WORK/w1.tip")
-	if [ -z "$new" ]; then
+	if [ "$w1" != 0 ]; then
+		result FAIL "sparse and W=1: the build at the base or the tip failed" "see above"
+	elif [ -z "$new" ]; then
 		result PASS "sparse and W=1: nothing new on ${OBJS[*]}"
 	else
 		echo "$new"
@@ -260,29 +278,25 @@ if step "patched daxctl: verify, apply, build" "$ROOT/scripts/ndctl.sh"; then
 		head -n 30 "$WORK/ndctl-roundtrip.diff"
 		result FAIL "ndctl: export after apply reproduces userspace/ndctl" "diff in $WORK/ndctl-roundtrip.diff"
 	fi
-	[ -z "${QUICK:-}" ] && while read -r st rest; do
-		result "$st" "$rest"
-	done < <("$ROOT/scripts/ndctl.sh" each)
+	if [ -z "${QUICK:-}" ]; then
+		collect "ndctl: daxctl at every patch" "$ROOT/scripts/ndctl.sh" each
+	fi
 else
 	result FAIL "ndctl: userspace/ndctl applies to ndctl 76.1 and daxctl builds" "see the output above"
 fi
 
-# 6. Guest boots.  KUnit results are taken from the first.
-kunit=1
+# 6. Guest boots.  The first runs KUnit, the others boot with it off.
+kunit=--kunit
 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD" || { result FAIL "initramfs"; finish; }
 while IFS='|' read -r name args tests profile flags; do
 	name=$(echo $name)
 	case "$name" in ''|'#'*) continue ;; esac
+	# BOOTS="a b" runs only those boots (KUnit then in the first of them).
 	case " ${BOOTS:-$name} " in *" $name "*) ;; *) continue ;; esac
-	while read -r st rest; do
-		# A noskip boot fails on a skip, except on a KASAN kernel for the
-		# steps that say they cannot run there (README, "make check KASAN=1").
-		case " $(echo $flags) :$st:${PREFIX:-}:$rest" in
-		*" noskip ":SKIP:kasan-:*"KASAN kernel:"*) ;;
-		*" noskip ":SKIP:*) st=FAIL rest="$rest (skipped in a noskip boot)" ;;
-		esac
-		[ -n "$st" ] && result "$st" "$rest"
-	done < <(run_boot "${PREFIX:-}$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" ${kunit:+--kunit} </dev/null)
+	noskip=
+	case " $(echo $flags) " in *" noskip "*) noskip=1 ;; esac
+	NOSKIP=$noskip collect "boot ${PREFIX:-}$name" \
+		run_boot "${PREFIX:-}$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" $kunit
 	kunit=
 done < "$ROOT/guest/boots"
 

@@ -65,22 +65,41 @@ project_identity() {
 	GIT_EMAIL=$(git -C "$ROOT" config user.email)
 }
 
+# guest_timeout ARGS: how long a check boot with kernel arguments ARGS may run:
+# GUEST_TIMEOUT (default 900) seconds, but always 300 s more than the limit
+# that guest/init gives each test (harness.timeout=, default 600; three times
+# that on a KASAN kernel), so that a test's own limit, not the guest's, ends
+# a test that hangs.
+guest_timeout() {
+	local w per=600 min
+	for w in $1; do
+		case "$w" in harness.timeout=*) per=${w#*=} ;; esac
+	done
+	grep -qx 'CONFIG_KASAN=y' "$BUILD/.config" 2>/dev/null && per=$((per * 3))
+	min=$((per + 300))
+	echo $((${GUEST_TIMEOUT:-900} > min ? ${GUEST_TIMEOUT:-900} : min))
+}
+
 kmake() { make -s -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@:3}"; }
 
 # run_boot NAME ARGS TESTS PROFILE [--kunit]: boot BUILD's kernel in qemu, run
 # TESTS (comma-separated) and print one "PASS|FAIL|SKIP what" line per result
-# on stdout: the guest finished, each KTAP result (and KUnit's with --kunit),
-# and the kernel log scan.  Progress and reports go to stderr.
+# on stdout: the guest finished, each KTAP result (and KUnit's with --kunit;
+# the other boots run with KUnit off), and the kernel log scan.  Progress and
+# reports go to stderr.  Exits non-zero when a result could not be produced.
+RESULTS_PY=${RESULTS_PY:-$ROOT/scripts/results.py}
 run_boot() {
-	local name=$1 dir=$WORK/runs/$1
+	local name=$1 dir=$WORK/runs/$1 args=$2 rc=0
+	[ "${5:-}" = --kunit ] || args="kunit.enable=0 $args"
 	if step "boot '$name' and run its tests" env GUEST_PROFILE="$4" \
-		"$ROOT/scripts/run-guest.sh" "$name" check "$2" "$3" >&2; then
+		"$ROOT/scripts/run-guest.sh" "$name" check "$args" "$3" >&2; then
 		echo "PASS boot $name: guest finished"
 	else
 		echo "FAIL boot $name: guest finished"
 	fi
-	[ -f "$dir/results.log" ] || return 0
-	python3 "$ROOT/scripts/results.py" ${5:-} "$CHECK" "$dir"
+	[ -f "$dir/results.log" ] || { echo "FAIL boot $name: no results.log"; return 1; }
+	python3 "$RESULTS_PY" ${5:-} "$CHECK" "$dir" || rc=$?
+	[ "$rc" = 0 ] || { echo "FAIL boot $name: results parser exited $rc"; return "$rc"; }
 	if "$ROOT/scripts/scan-log.sh" "$dir/console.log" >&2; then
 		echo "PASS boot $name: kernel log has no WARNING/BUG/lockdep/KASAN report"
 	else

@@ -6,12 +6,12 @@ KUnit results come from the kernel console (console.log); each guest test's
 output sits in results.log between "@@BEGIN name" and "@@END name rc=N".  Both
 are parsed with the kernel's own KTAP parser (tools/testing/kunit/kunit_parser).
 Every leaf test becomes one line "PASS|FAIL|SKIP <run>: <test path>".  A test
-program that crashed, timed out, printed no KTAP or exited with an error that
-its KTAP does not explain is a FAIL.
-With --kunit, KUnit results are reported too (make check does it for its
-first boot only, as every boot runs the same suites).
-results.py --selftest SRC: check that KUnit output with kernel messages from
-other CPUs printed into it still parses (make check runs it).
+program that crashed, timed out, printed no KTAP (whatever its exit status),
+fell short of its plan or exited with an error that its KTAP does not explain
+is a FAIL.  With --kunit, KUnit's results are reported, and a console without
+them is a FAIL (make check runs KUnit in one boot; the others turn it off).
+results.py --selftest SRC: the parser's own cases, each of which must come out
+as written here (make check runs it first).
 """
 import os
 import re
@@ -112,57 +112,98 @@ def selftest():
     return bad
 
 
+def parse_run(rundir, kunit, console, res):
+    """Emit the results of one run: KUnit's (with kunit) and each program's."""
+    if kunit:
+        if any('KTAP version' in line for line in console):
+            report(parse(kunit_lines(console)), 'kunit')
+        else:
+            emit('FAIL', 'kunit', 'no KUnit output in the console')
+    planned = []
+    chunks = {}
+    cur = None
+    for line in res:
+        if line.startswith('@@PLAN '):
+            planned = [t for t in line[7:].split(',') if t]
+        elif line.startswith('@@BEGIN '):
+            cur = line[8:]
+            chunks[cur] = {'lines': [], 'rc': None}
+        elif line.startswith('@@END ') and cur:
+            m = re.search(r'rc=(\d+)', line)
+            chunks[cur]['rc'] = int(m.group(1)) if m else None
+            cur = None
+        elif cur:
+            chunks[cur]['lines'].append(line)
+    if not planned:
+        emit('FAIL', 'tests', 'the guest announced no plan')
+    for t in planned:
+        label = os.path.basename(t)
+        c = chunks.get(t)
+        if c is None or c['rc'] is None:
+            emit('FAIL', label, 'did not finish')
+            continue
+        rc = c['rc']
+        if not any(re.search(r'(K?TAP version|^1\.\.\d)', ln) for ln in c['lines']):
+            emit('FAIL', label, f'exit {rc}, no KTAP output')
+            continue
+        found, failed = report(parse(c['lines']), label)
+        if not found:
+            # "1..0 # SKIP reason": the whole program skipped.
+            skip = [ln for ln in c['lines'] if re.match(r'1\.\.0\s*#\s*SKIP', ln)]
+            emit('SKIP' if skip else 'FAIL', label, skip[0] if skip else f'exit {rc}, no results')
+        elif rc not in (0, 4) and not failed:
+            emit('FAIL', label, f'exit {rc}')
+
+
+def run_selftest():
+    """Whole runs that must come out as written: nested KTAP, a plan that
+    is not met, a program without KTAP, a program that did not finish, a
+    console without KUnit."""
+    global run
+    run = 't'
+    nested = ['KTAP version 1', '1..2', '    KTAP version 1', '    1..2',
+              '    ok 1 inner a', '    ok 2 inner b', 'ok 1 outer',
+              'ok 2 plain # SKIP not here']
+    cases = [
+        ('nested KTAP', ['@@PLAN p', '@@BEGIN p'] + nested + ['@@END p rc=0'], False,
+         ['PASS t: p: outer: inner a', 'PASS t: p: outer: inner b', 'SKIP t: p: plain']),
+        ('plan not met', ['@@PLAN p', '@@BEGIN p', 'KTAP version 1', '1..3',
+                          'ok 1 a', 'ok 2 b', '@@END p rc=0'], False, None),
+        ('no KTAP, exit 0', ['@@PLAN p', '@@BEGIN p', 'all fine', '@@END p rc=0'], False,
+         ['FAIL t: p (exit 0, no KTAP output)']),
+        ('no KTAP, exit 4', ['@@PLAN p', '@@BEGIN p', '@@END p rc=4'], False,
+         ['FAIL t: p (exit 4, no KTAP output)']),
+        ('did not finish', ['@@PLAN p,q', '@@BEGIN p', 'KTAP version 1', '1..1', 'ok 1 a',
+                            '@@END p rc=0', '@@BEGIN q', 'KTAP version 1'], False,
+         ['PASS t: p: a', 'FAIL t: q (did not finish)']),
+        ('no plan', ['@@DONE'], False, ['FAIL t: tests (the guest announced no plan)']),
+        ('no KUnit output', ['@@PLAN p', '@@BEGIN p', 'KTAP version 1', '1..1', 'ok 1 a',
+                             '@@END p rc=0'], True,
+         ['FAIL t: kunit (no KUnit output in the console)', 'PASS t: p: a']),
+    ]
+    bad = 0
+    for what, res, kunit, want in cases:
+        out.clear()
+        parse_run('t', kunit, ['Booting the kernel'], res)
+        if want is None:
+            ok = any(ln.startswith('FAIL') for ln in out)
+        else:
+            ok = out == want
+        if not ok:
+            print(f'results.py selftest: {what}: {out}')
+            bad += 1
+    return bad
+
+
 if '--selftest' in sys.argv[1:]:
     run = 't'
-    sys.exit(1 if selftest() else 0)
+    sys.exit(1 if selftest() + run_selftest() else 0)
 
 rundir = args[1]
 run = os.path.basename(rundir.rstrip('/'))
-
-# KUnit suites built into the kernel, from the console.
 with open(os.path.join(rundir, 'console.log'), errors='replace') as f:
     console = f.read().splitlines()
-if with_kunit and any('KTAP version' in line for line in console):
-    report(parse(kunit_lines(console)), 'kunit')
-
-# Guest test programs.
 with open(os.path.join(rundir, 'results.log'), errors='replace') as f:
     res = f.read().splitlines()
-planned = []
-chunks = {}
-cur = None
-for line in res:
-    if line.startswith('@@PLAN '):
-        planned = [t for t in line[7:].split(',') if t]
-    elif line.startswith('@@BEGIN '):
-        cur = line[8:]
-        chunks[cur] = {'lines': [], 'rc': None}
-    elif line.startswith('@@END ') and cur:
-        m = re.search(r'rc=(\d+)', line)
-        chunks[cur]['rc'] = int(m.group(1)) if m else None
-        cur = None
-    elif cur:
-        chunks[cur]['lines'].append(line)
-
-for t in planned:
-    label = os.path.basename(t)
-    c = chunks.get(t)
-    if c is None or c['rc'] is None:
-        emit('FAIL', label, 'did not finish')
-        continue
-    rc = c['rc']
-    if not any(re.search(r'(K?TAP version|^1\.\.\d)', ln) for ln in c['lines']):
-        if rc == 4:
-            emit('SKIP', label, 'exit 4')
-        else:
-            emit('FAIL' if rc else 'PASS', label, f'exit {rc}, no KTAP output')
-        continue
-    found, failed = report(parse(c['lines']), label)
-    if not found:
-        # "1..0 # SKIP reason": the whole program skipped.
-        skip = [ln for ln in c['lines'] if re.match(r'1\.\.0\s*#\s*SKIP', ln)]
-        emit('SKIP' if skip else 'FAIL', label, skip[0] if skip else f'exit {rc}, no results')
-    elif rc not in (0, 4) and not failed:
-        emit('FAIL', label, f'exit {rc}')
-
+parse_run(rundir, with_kunit, console, res)
 print('\n'.join(out))

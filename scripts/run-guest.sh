@@ -16,17 +16,20 @@ DAX_MEM_GB=${DAX_MEM_GB:-1}
 GUEST_CPUS=${GUEST_CPUS:-2}
 # GUEST_TCG=single runs every vCPU in one host thread (make bench: see README).
 GUEST_TCG=${GUEST_TCG:-multi}
-GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 QEMU_EXTRA=${QEMU_EXTRA:-}
 # GUEST_KERNEL_ARGS: kernel arguments for every boot of a run (KASAN=1 sets them).
 GUEST_KERNEL_ARGS=${GUEST_KERNEL_ARGS:-}
+# GUEST_TIMEOUT: at least 900 s and 300 s above the guest's per-test limit.
+GUEST_TIMEOUT=$(guest_timeout "$args $GUEST_KERNEL_ARGS")
 
 # Node 1 (the soft-reserved dax memory) starts at 4 GiB (pc: 3 GiB of node 0
 # below 4 GiB) or at 5 GiB (q35 with 2 GiB below 4 GiB: "cxl", "virtio-mem").
 dax_base=0x100000000
 case "${GUEST_PROFILE:-}" in cxl|virtio-mem) dax_base=0x140000000 ;; esac
 cmdline="console=ttyS0 panic=-1 memmap=${DAX_MEM_GB}G%$dax_base-1+0xefffffff"
-cmdline+=" memhp_default_state=online_movable harness.plan=$plan"
+# A 4 MiB log buffer: tests read the log since their start marker, and the
+# default 128 KiB wraps within a few tests of a debug kernel.
+cmdline+=" log_buf_len=4M memhp_default_state=online_movable harness.plan=$plan"
 [ -n "$tests" ] && cmdline+=" harness.tests=$tests"
 [ -n "$args" ] && cmdline+=" $args"
 [ -n "$GUEST_KERNEL_ARGS" ] && cmdline+=" $GUEST_KERNEL_ARGS"

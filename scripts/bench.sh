@@ -18,7 +18,7 @@ export BUILD=$WORK/build-bench
 export CONFIG_BASE="$ROOT/config/guest.config $ROOT/config/bench.config"
 export GUEST_TIMEOUT=${GUEST_TIMEOUT:-3000}
 # One host thread for all vCPUs: with thread=multi the tracer's code patching
-# hit "Oops: int3" at boot in about half of the boots (README, make bench).
+# hit "Oops: int3" at boot in about half of the boots (docs/bench.md).
 export GUEST_TCG=${GUEST_TCG:-single}
 OUT=${BENCH_OUT:-$ROOT/results/bench}
 

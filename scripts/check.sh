@@ -27,7 +27,7 @@ if [ "${KASAN:-0}" = 1 ]; then
 	# Three times RCU's CPU stall limit (21 s), as the guest triples its
 	# per-test limits: the cxl profile's ACPI interrupt routing runs for about
 	# 30 s without rescheduling, and a stop_machine() waiting for it starved
-	# RCU's kthread for 26 s (README, "make check KASAN=1").
+	# RCU's kthread for 26 s (docs/kasan.md).
 	export GUEST_KERNEL_ARGS="rcupdate.rcu_cpu_stall_timeout=63"
 	QUICK=${QUICK:-KASAN=1}
 	PREFIX=kasan-	# boots write work/runs/kasan-NAME

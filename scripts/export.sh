@@ -47,14 +47,16 @@ if [ -f "$out/series" ]; then
 		rm -f "$out/$p"
 	done < "$out/series"
 fi
-# The first line records the Debian version of the base the patches were
-# exported on (check.sh compares byte for byte only on that base).
-ver=$(git -C "$src" log -1 --format=%s base)
-ver=${ver##* }
-{
-	echo "# base: Debian $BASE_PKG $ver"
-	echo "# The patches apply with git am, in this order, to that base and to newer 6.12.y."
-} > "$out/series"
+# A kernel series records, as its first line, the Debian version of the base
+# it was exported on (check.sh compares byte for byte only on that base).
+sub=$(git -C "$src" log -1 --format=%s base)
+: > "$out/series"
+case "$sub" in
+*" from Debian $BASE_PKG "*)
+	echo "# base: Debian $BASE_PKG ${sub##* }" >> "$out/series"
+	echo "# The patches apply with git am, in this order, to that base and to newer 6.12.y." >> "$out/series"
+	;;
+esac
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
 	b=$(basename "$f")

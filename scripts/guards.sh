@@ -36,7 +36,7 @@ checkpatch_report() {
 	local pat msg reason key line bad=0
 	while IFS='|' read -r pat msg reason; do
 		pat=$(echo $pat)
-		[ "$pat" = "$name" ] || continue
+		[ "$pat" = "$name" ] && [ -n "${reason// /}" ] || continue
 		msg=${msg# }
 		forgive["${msg% }"]=1
 	done < <(grep -v '^#' "$allow")

@@ -16,8 +16,9 @@
 #           it counts a multi-range device's blocks wrong);
 #   create  ndctl's own daxctl-create.sh, with the patched daxctl and with
 #           Debian's (needs a boot without kmem: harness.nokmem).
-# Results are collected and printed as KTAP at the end (their number is not
-# known in advance).
+# The plan, announced first, counts the units the parts run (a test program
+# with a daxctl, one part's checks); each unit's results, whose number is not
+# known in advance, are printed as KTAP nested under the unit's own result.
 . /tests/lib.sh
 
 OURS=/opt/ndctl/bin/daxctl
@@ -144,37 +145,69 @@ create() {
 	done
 }
 
-if [ ! -x $OURS ]; then
-	res F "patched daxctl packed as $OURS (scripts/ndctl.sh, scripts/initramfs.sh)"
-else
+# unit NAME CMD...: run CMD, whose res lines are the unit's results; print
+# them nested under one result for NAME that passes when none failed.
+unit() {
+	local name=$1 n=0 failed=0 k text
+	shift
+	: > $R
+	"$@"
+	echo "    KTAP version 1"
+	echo "    1..$(grep -c '^[PFS]|' $R)"
+	while IFS='|' read -r k text; do
+		case $k in
+		P) n=$((n + 1)); echo "    ok $n $text" ;;
+		F) n=$((n + 1)); failed=1; echo "    not ok $n $text" ;;
+		S) n=$((n + 1)); echo "    ok $n $text # SKIP" ;;
+		*) echo "    # $text" ;;
+		esac
+	done < $R
+	if [ $n -gt 0 ] && [ $failed = 0 ]; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name ($n results, failed or none)"
+	fi
+}
+
+version() {
+	if [ ! -x $OURS ]; then
+		res F "patched daxctl packed as $OURS (scripts/ndctl.sh, scripts/initramfs.sh)"
+		return
+	fi
 	v=$($OURS version 2>&1)
 	if [ "$v" = 76.1+hotplug ]; then
 		res P "$OURS runs with its own libdaxctl (version $v)"
 	else
 		res F "$OURS runs with its own libdaxctl (version: $v)"
 	fi
-	for part in $(echo ${DAXCTL_PARTS:-ours,state,bugs,compat} | tr , ' '); do
-		case $part in
-		ours) for t in $BUGS daxctl-hotplug.sh; do ours $t; done ;;
-		state) ours /tests/daxctl_state_only.sh ;;
-		bugs) for t in $BUGS; do debian_fails $t; done ;;
-		compat)
-			debian_per_block > /tmp/per-block.out 2>&1
-			while IFS= read -r l; do res '#' "per-block: $l"; done < /tmp/per-block.out
-			;;
-		create) create ;;
-		esac
-	done
-fi
+}
+compat() {
+	debian_per_block > /tmp/per-block.out 2>&1
+	while IFS= read -r l; do res '#' "per-block: $l"; done < /tmp/per-block.out
+}
 
-ktap_print_header
-ktap_set_plan $(grep -c '^[PFS]|' $R)
-while IFS='|' read -r k text; do
-	case $k in
-	P) ktap_test_pass "$text" ;;
-	F) ktap_test_fail "$text" ;;
-	S) ktap_test_skip "$text" ;;
-	*) ktap_print_msg "$text" ;;
+PARTS=$(echo ${DAXCTL_PARTS:-ours,state,bugs,compat} | tr , ' ')
+plan=1
+for part in $PARTS; do
+	case $part in
+	ours) plan=$((plan + $(echo $BUGS daxctl-hotplug.sh | wc -w))) ;;
+	bugs) plan=$((plan + $(echo $BUGS | wc -w))) ;;
+	create) plan=$((plan + 1)) ;;
+	state|compat) plan=$((plan + 1)) ;;
+	*) ktap_exit_fail_msg "unknown DAXCTL_PARTS part: $part" ;;
 	esac
-done < $R
+done
+ktap_print_header
+ktap_set_plan $plan
+unit "patched daxctl" version
+[ -x $OURS ] || ktap_exit_fail_msg "no patched daxctl: the other units cannot run"
+for part in $PARTS; do
+	case $part in
+	ours) for t in $BUGS daxctl-hotplug.sh; do unit "ours $t" ours $t; done ;;
+	state) unit "ours daxctl_state_only.sh" ours /tests/daxctl_state_only.sh ;;
+	bugs) for t in $BUGS; do unit "debian $t" debian_fails $t; done ;;
+	compat) unit "Debian's daxctl per block" compat ;;
+	create) unit "ndctl's daxctl-create.sh" create ;;
+	esac
+done
 ktap_finished

@@ -285,19 +285,45 @@ else
 	result FAIL "ndctl: userspace/ndctl applies to ndctl 76.1 and daxctl builds" "see the output above"
 fi
 
-# 6. Guest boots.  The first runs KUnit, the others boot with it off.
-kunit=--kunit
+# 6. Guest boots, BOOT_JOBS (default 2) at a time: a TCG guest running its
+# tests keeps about one host core busy.  Each boot's output is kept in
+# work/runs/NAME.{out,err,rc}; the results are counted in guest/boots order.
+# The first boot runs KUnit, the others boot with it off.
+BOOT_JOBS=${BOOT_JOBS:-2}
 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD" || { result FAIL "initramfs"; finish; }
+boot_job() {	# boot_job NAME ARGS...: run_boot into work/runs/NAME.*
+	local out=$WORK/runs/$1 r=0
+	(set -e; run_boot "$@") > "$out.out" 2> "$out.err" < /dev/null &
+	wait $! || r=$?
+	echo "$r" > "$out.rc"
+}
+boot_results() {	# boot_results NAME: what boot_job kept, and its status
+	local out=$WORK/runs/$1
+	cat "$out.err" >&2
+	cat "$out.out"
+	return "$(cat "$out.rc")"
+}
+mkdir -p "$WORK/runs"
+names=() kunit=--kunit
+declare -A noskip=() pid=()
 while IFS='|' read -r name args tests profile flags; do
 	name=$(echo $name)
 	case "$name" in ''|'#'*) continue ;; esac
 	# BOOTS="a b" runs only those boots (KUnit then in the first of them).
 	case " ${BOOTS:-$name} " in *" $name "*) ;; *) continue ;; esac
-	noskip=
-	case " $(echo $flags) " in *" noskip "*) noskip=1 ;; esac
-	NOSKIP=$noskip collect "boot ${PREFIX:-}$name" \
-		run_boot "${PREFIX:-}$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" $kunit
+	name=${PREFIX:-}$name
+	case " $(echo $flags) " in *" noskip "*) noskip[$name]=1 ;; esac
+	rm -f "$WORK/runs/$name".{out,err,rc}
+	while [ "$(jobs -rp | wc -l)" -ge "$BOOT_JOBS" ]; do wait -n || true; done
+	log "boot '$name' starts"
+	boot_job "$name" "$(echo $args)" "$(echo $tests)" "$(echo $profile)" $kunit &
+	pid[$name]=$!
+	names+=("$name")
 	kunit=
 done < "$ROOT/guest/boots"
+for name in "${names[@]}"; do
+	wait "${pid[$name]}" || true
+	NOSKIP=${noskip[$name]:-} collect "boot $name" boot_results "$name"
+done
 
 finish

@@ -24,6 +24,8 @@ skip_listed() {
 		pat=${pat//\\/\\\\}
 		pat=${pat//\[/\\[}
 		pat=${pat//\?/\\?}
+		pat=${pat//\(/\\(}
+		pat=${pat//\)/\\)}
 		# shellcheck disable=SC2053
 		[[ $1 == $pat ]] && return 0
 	done < "$SKIPS"

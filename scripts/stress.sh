@@ -8,7 +8,7 @@
 # SOAK=1 (make stress SOAK=1) runs until the concurrency part has made 10,000
 # transitions, fuzzes with 10,000 inputs, injects faults into the transitions
 # of two devices, checks that the run reached those numbers (and 500 faults
-# hit) and writes results/stress/soak.md.  About 35 minutes on 2 cores.
+# hit) and writes results/stress/soak.md (docs/stress.md has its timings).
 . "$(dirname "$0")/lib.sh"
 
 T0=$SECONDS

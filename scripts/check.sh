@@ -201,8 +201,7 @@ else
 		subj=$(git -C "$CHECK" log -1 --format=%s "$c")
 		# A patch that touches only Documentation/ and tools/ leaves the
 		# kernel of its predecessor: nothing to build.
-		if ! git -C "$CHECK" diff-tree --no-commit-id --name-only -r "$c" |
-			grep -qvE '^(Documentation|tools)/'; then
+		if ! builds_kernel "$CHECK" "$c"; then
 			unbuilt+=("$i")
 			continue
 		fi

@@ -79,3 +79,9 @@ exports_check() {
 	[ "$bad" = 0 ] && echo "$n symbol(s) exported as the series says"
 	return $bad
 }
+
+# builds_kernel REPO COMMIT: COMMIT touches a file outside Documentation/ and
+# tools/, so the kernel built at it may differ from its predecessor's.
+builds_kernel() {
+	git -C "$1" diff-tree --no-commit-id --name-only -r "$2" | grep -qvE '^(Documentation|tools)/'
+}

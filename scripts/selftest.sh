@@ -156,3 +156,21 @@ timeout_cases() {
 	return $bad
 }
 ok "run-guest.sh: a guest's limit is above the per-test limit of its boot, on KASAN too" timeout_cases
+
+# --- Which patches the per-patch builds skip (builds_kernel) ----------------
+builds_cases() {
+	local r=$T/repo bad=0 f
+	git init -q "$r"
+	for f in Documentation/x.rst tools/testing/selftests/dax/t.sh MAINTAINERS mm/x.c; do
+		mkdir -p "$r/$(dirname "$f")"
+		echo x > "$r/$f"
+		git -C "$r" add -A
+		git -C "$r" -c user.name=t -c user.email=t@t commit -q -m "$f"
+		case $f in
+		Documentation/*|tools/*) ! builds_kernel "$r" HEAD || { echo "$f: built"; bad=1; } ;;
+		*) builds_kernel "$r" HEAD || { echo "$f: not built"; bad=1; } ;;
+		esac
+	done
+	return $bad
+}
+ok "per-patch builds: only a patch that touches nothing outside Documentation/ and tools/ is left unbuilt" builds_cases

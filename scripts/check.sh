@@ -231,18 +231,17 @@ else
 		grep -E '(warning|error):' "$2.raw" | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
 			sort -u > "$2"
 	}
-	w1=0
-	step "sparse and W=1 at the base" warnings base "$WORK/w1.base" || w1=$?
-	step "sparse and W=1 at the tip" warnings "$TIP" "$WORK/w1.tip" || w1=$?
-	new=$(comm -13 "$WORK/w1.base" "$WORK/w1.tip")
-	if [ "$w1" != 0 ]; then
-		result FAIL "sparse and W=1: the build at the base or the tip failed" "see above"
-	elif [ -z "$new" ]; then
-		result PASS "sparse and W=1: nothing new on ${OBJS[*]}"
-	else
-		echo "$new"
-		result FAIL "sparse and W=1: new diagnostics" "$(echo "$new" | wc -l)"
-	fi
+	wb=0 wt=0
+	step "sparse and W=1 at the base" warnings base "$WORK/w1.base" || wb=$?
+	step "sparse and W=1 at the tip" warnings "$TIP" "$WORK/w1.tip" || wt=$?
+	rc=0
+	new_diagnostics "$wb" "$WORK/w1.base" "$wt" "$WORK/w1.tip" > "$WORK/w1.new" || rc=$?
+	cat "$WORK/w1.new"
+	case $rc in
+	0) result PASS "sparse and W=1: nothing new on ${OBJS[*]}" ;;
+	1) result FAIL "sparse and W=1: new diagnostics" "$(wc -l < "$WORK/w1.new")" ;;
+	*) result FAIL "sparse and W=1: the build at the base or the tip failed" "see above" ;;
+	esac
 fi
 
 # Without memory hot-remove the series' dax and memory hotplug code builds

@@ -85,3 +85,20 @@ exports_check() {
 builds_kernel() {
 	git -C "$1" diff-tree --no-commit-id --name-only -r "$2" | grep -qvE '^(Documentation|tools)/'
 }
+
+# new_diagnostics BASE_RC BASE TIP_RC TIP: the sparse and W=1 diagnostics
+# (files of lines, one per diagnostic) that TIP has and BASE has not.  The
+# RCs are the builds' exit statuses: a build that failed has checked
+# nothing, so it returns 2 whatever the files say; 1 when there is
+# something new (printed), 0 when not.
+new_diagnostics() {
+	local new
+	if [ "$1" != 0 ] || [ "$3" != 0 ]; then
+		echo "the build at the base (status $1) or the tip (status $3) failed"
+		return 2
+	fi
+	new=$(comm -13 <(sort -u "$2") <(sort -u "$4"))
+	[ -z "$new" ] && return 0
+	echo "$new"
+	return 1
+}

@@ -174,3 +174,49 @@ builds_cases() {
 	return $bad
 }
 ok "per-patch builds: only a patch that touches nothing outside Documentation/ and tools/ is left unbuilt" builds_cases
+
+# --- sparse and W=1 (new_diagnostics in scripts/guards.sh) -----------------
+w1_cases() {
+	local bad=0 rc
+	printf 'mm/a.c: warning: old\n' > "$T/w1.base"
+	printf 'mm/a.c: warning: old\nmm/a.c: warning: new\n' > "$T/w1.tip"
+	for c in "0 0 w1.base:0" "0 0 w1.tip:1" "1 0 w1.base:2" "0 2 w1.base:2"; do
+		set -- ${c%:*}
+		rc=0
+		new_diagnostics "$1" "$T/w1.base" "$2" "$T/$3" > /dev/null || rc=$?
+		[ "$rc" = "${c#*:}" ] || { echo "builds $1/$2, tip $3: returned $rc, want ${c#*:}"; bad=1; }
+	done
+	return $bad
+}
+ok "sparse and W=1: a new diagnostic fails, and so does a build that failed at the base or the tip" w1_cases
+
+# --- Loops over memory blocks (every in guest/tests/lib.sh) -----------------
+every_cases() {
+	(
+		KTAP_HELPERS=$CHECK/tools/testing/selftests/kselftest/ktap_helpers.sh
+		. "$ROOT/guest/tests/lib.sh"
+		even() { [ $(($1 % 2)) = 0 ]; }
+		every "2 4" even || { echo "all even: false"; exit 1; }
+		! every "2 3" even || { echo "one odd: true"; exit 1; }
+		! every "" true || { echo "no blocks: true"; exit 1; }
+	)
+}
+ok "guest tests: a check over every block of a device fails when the device has none" every_cases
+
+# --- The dax kselftests' log window (dax_log_since in selftests/dax) --------
+log_since_cases() {
+	(
+		. "$CHECK/tools/testing/selftests/kselftest/ktap_helpers.sh"
+		. "$CHECK/tools/testing/selftests/dax/dax_lib.sh"
+		dmesg() { printf '[ 1.0] a\n[ 2.0] %s\n[ 3.0] WARNING: x\n' "$DAX_START_MARK"; }
+		dax_log_since "$DAX_START_MARK" > /dev/null && [ "$(echo "$DAX_LOG" | wc -l)" = 2 ] ||
+			{ echo "marker present: '$DAX_LOG'"; exit 1; }
+		! dax_log_clean > /dev/null || { echo "a WARNING after the marker passed"; exit 1; }
+		dmesg() { printf '[ 1.0] WARNING: before\n[ 2.0] %s\n[ 3.0] b\n' "$DAX_START_MARK"; }
+		dax_log_clean > /dev/null || { echo "a clean log since the marker failed"; exit 1; }
+		dmesg() { printf '[ 3.0] b\n'; }
+		! dax_log_since "$DAX_START_MARK" > /dev/null || { echo "marker wrapped away: true"; exit 1; }
+		! dax_log_clean > /dev/null || { echo "log clean without its marker"; exit 1; }
+	)
+}
+ok "dax kselftests: a log whose start marker has wrapped away fails its check" log_since_cases

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the harness's guest tests (sourced).  KTAP output comes from the
 # kernel's own tools/testing/selftests/kselftest/ktap_helpers.sh, packed beside.
-. /tests/ktap_helpers.sh
+. ${KTAP_HELPERS:-/tests/ktap_helpers.sh}
 
 block_size() { printf '%d\n' 0x$(cat /sys/devices/system/memory/block_size_bytes); }
 memtotal_kb() { awk '/^MemTotal:/ { print $2 }' /proc/meminfo; }
@@ -16,6 +16,19 @@ dax_blocks() {
 	size=$(cat $d/size)
 	bs=$(block_size)
 	seq $(((start + bs - 1) / bs)) $(((start + size) / bs - 1)) | tr '\n' ' '
+}
+
+# every "ITEMS" COMMAND...: true when ITEMS is not empty and COMMAND ITEM is
+# true for each item (all of them run, so each can print what it found).
+# Empty ITEMS are false: a loop over no memory block proves nothing.
+every() {
+	local items=$1 i n=0 ok=0
+	shift
+	for i in $items; do
+		n=$((n + 1))
+		"$@" "$i" || ok=1
+	done
+	[ $n -gt 0 ] && [ $ok = 0 ]
 }
 
 # ktest DESCRIPTION COMMAND...: one KTAP result from COMMAND's exit status

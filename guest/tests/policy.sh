@@ -22,18 +22,16 @@ online_movable) want_state=online want_zone=Movable ;;
 online_kernel) want_state=online want_zone=Normal ;;
 *) ktap_exit_fail_msg "no memhp_default_state= on the command line" ;;
 esac
-ok=1 n=0
-for b in $(dax_blocks $DEV); do
-	n=$((n + 1))
-	st=$(state_of $b)
-	zones=$(cat /sys/devices/system/memory/memory$b/valid_zones)
-	ktap_print_msg "memory$b: $st ($zones)"
-	[ "$st" = "$want_state" ] || ok=0
-	[ -z "$want_zone" ] || [ "$zones" = "$want_zone" ] || ok=0
-done
-# A device without blocks would pass the loop: it must have some.
-[ $n -gt 0 ] || ok=0
-ktest "every block of $DEV ($n) is $want_state${want_zone:+ in $want_zone}" [ $ok = 1 ]
+as_wanted() {	# as_wanted BLOCK: in the state and zone the policy names
+	local st zones
+	st=$(state_of $1)
+	zones=$(cat /sys/devices/system/memory/memory$1/valid_zones)
+	ktap_print_msg "memory$1: $st ($zones)"
+	[ "$st" = "$want_state" ] && { [ -z "$want_zone" ] || [ "$zones" = "$want_zone" ]; }
+}
+blocks=$(dax_blocks $DEV)
+ktest "every block of $DEV ($(echo $blocks | wc -w)) is $want_state${want_zone:+ in $want_zone}" \
+	every "$blocks" as_wanted
 
 node1_kb=$(awk '/MemTotal/ { print $4 }' /sys/devices/system/node/node1/meminfo)
 size_kb=$(( $(cat /sys/bus/dax/devices/$DEV/size) / 1024 ))

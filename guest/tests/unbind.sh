@@ -30,12 +30,9 @@ ktest "modprobe kmem: $DEV bound, memory added and online per policy" \
 
 echo offline > $d/hotplug
 rmmod kmem
-# No blocks would make every loop below pass: the device must have some.
-gone=0
-[ -n "$blocks" ] && gone=1
-for b in $blocks; do [ -e /sys/devices/system/memory/memory$b ] && gone=0; done
+gone() { [ ! -e /sys/devices/system/memory/memory$1 ]; }
 ktest "offline: rmmod kmem removes every block and the resources" \
-	sh -c "[ $gone = 1 ] && ! grep -q $DEV /proc/iomem"
+	eval 'every "$blocks" gone && ! grep -q $DEV /proc/iomem'
 modprobe kmem
 ktest "modprobe kmem: $DEV back online_movable" sh -c "[ \$(cat $d/hotplug) = online_movable ]"
 

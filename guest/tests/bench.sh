@@ -92,7 +92,7 @@ perblock_remove() { loop offline && echo $DEV > $KMEM/unbind; }
 # Untimed moves between the methods' starting points.
 to_unbound() {
 	if [ -e $KMEM/$DEV ]; then
-		[ -e $D/hotplug ] && echo unplug > $D/hotplug
+		[ -e $D/hotplug ] && echo unplugged > $D/hotplug
 		echo $DEV > $KMEM/unbind
 	fi
 	[ -e $DEVDAX/$DEV ] && echo $DEV > $DEVDAX/unbind
@@ -108,7 +108,7 @@ quiet() { "$@" > /dev/null; }
 
 run_attr() {	# run_attr T REP: from unplugged, through the attribute
 	to_unbound
-	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
+	echo $DEV > $KMEM/bind && echo unplugged > $D/hotplug
 	timed attr "unplugged>$1" $2 attr_write $1
 	timed attr "$1>offline" $2 attr_write offline
 	timed attr "offline>$1" $2 attr_write $1
@@ -197,7 +197,7 @@ echo 0 > $TR/max_graph_depth
 echo funcgraph-tail > $TR/trace_options 2>/dev/null
 for t in online_movable online_kernel; do
 	to_unbound
-	echo $DEV > $KMEM/bind && echo unplug > $D/hotplug
+	echo $DEV > $KMEM/bind && echo unplugged > $D/hotplug
 	steps attr "unplugged>$t" attr_write $t
 	steps attr "$t>offline" attr_write offline
 	echo $DEV > $KMEM/unbind

@@ -48,8 +48,9 @@ refused() {
 ktap_print_header
 ktap_set_plan 10
 
-echo online_movable > $D/hotplug
-ktest "$DAX online_movable and managed ($nblocks blocks)" eval '[ "$(states)" = "online_movable:$(printf " online%.0s" $blocks)" ]'
+# A write that changes nothing claims nothing: claim the device explicitly.
+echo online_movable > $D/hotplug && echo 1 > $D/hotplug_managed
+ktest "$DAX online_movable and managed ($nblocks blocks)" eval '[ "$(states)" = "online_movable:$(printf " online%.0s" $blocks)" ] && [ "$(cat $D/hotplug_managed)" = 1 ]'
 ktest "daxctl offline-memory $DAX: EBUSY, nothing changed" refused daxctl offline-memory $DAX
 ktest "daxctl reconfigure-device -m devdax $DAX: EBUSY, nothing changed" refused daxctl reconfigure-device -m devdax $DAX
 ktest "daxctl reconfigure-device -f -m devdax $DAX: EBUSY, nothing changed" refused daxctl reconfigure-device -f -m devdax $DAX
@@ -68,7 +69,7 @@ ktest "chmem -d -b $(echo $blocks | cut -d' ' -f1) (a block of $DAX): EBUSY, not
 	refused chmem -v -d -b $(echo $blocks | cut -d' ' -f1)
 
 # unplugged: daxctl cannot take it to devdax; offline, it can.
-echo unplug > $D/hotplug
+echo unplugged > $D/hotplug
 run daxctl reconfigure-device -m devdax $DAX; rc=$?
 ktest "unplugged $DAX: daxctl reconfigure-device -m devdax fails with ENOENT, still kmem, unplugged" \
 	eval '[ $rc != 0 ] && grep -q "No such file or directory" $ST/out && [ -e $KMEM/$DAX ] && [ "$(cat $D/hotplug)" = unplugged ]'

@@ -17,7 +17,7 @@ region=$d0/../dax_region
 ktap_print_header
 ktap_set_plan 4
 
-echo offline > $d0/hotplug && echo unplug > $d0/hotplug &&
+echo offline > $d0/hotplug && echo unplugged > $d0/hotplug &&
 	echo dax0.0 > $KMEM/unbind && echo 0 > $d0/size
 devs=
 ok=1

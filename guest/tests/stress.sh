@@ -124,7 +124,7 @@ memmap() {
 setup() {
 	local d0=$BUS/dax0.0 d
 	echo 1 > /sys/module/kmem/parameters/claim_at_probe
-	echo offline > $d0/hotplug && echo unplug > $d0/hotplug &&
+	echo offline > $d0/hotplug && echo unplugged > $d0/hotplug &&
 		echo dax0.0 > $KMEM/unbind && echo $((256 * MiB)) > $d0/size || return 1
 	DEVS=dax0.0
 	memmap dax0.0 && echo dax0.0 > $KMEM/bind || return 1
@@ -144,7 +144,7 @@ setup() {
 		BLK[$d]=$(dax_blocks $d)
 	done
 	for d in $DEVS; do
-		if ! echo offline > $BUS/$d/hotplug || ! echo unplug > $BUS/$d/hotplug; then
+		if ! echo offline > $BUS/$d/hotplug || ! echo unplugged > $BUS/$d/hotplug; then
 			echo "# $d: $(cat $BUS/$d/hotplug); $(for b in ${BLK[$d]}; do block_of $b; echo "$REPLY"; done | tr '\n' ' ')"
 			dmesg | tail -n 5 | sed 's/^/# /'
 			return 1

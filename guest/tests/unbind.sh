@@ -17,7 +17,7 @@ ktap_set_plan 10
 
 base=$(memtotal_kb)
 size_kb=$(( $(cat $d/size) / 1024 ))
-echo offline > $d/hotplug && echo unplug > $d/hotplug
+echo offline > $d/hotplug && echo unplugged > $d/hotplug
 base=$(memtotal_kb)
 blocks=$(dax_blocks $DEV)
 

@@ -6,11 +6,15 @@
 # (qemu monitor, via "@@HOST" lines) to resize it and checks MemTotal follows:
 #   512 MiB -> 0: MemTotal drops by 512 MiB (the boot plug was exactly that)
 #   0 -> 768 MiB, 768 -> 256 MiB: MemTotal follows up and down.
+# It runs in both of the driver's modes: sub-block mode (QEMU's default
+# device block size) and, with virtio_mem.force_bbm=1, big-block mode, which
+# offlines and removes a big block of several memory blocks in one
+# offline_and_remove_memory() call.
 . /tests/lib.sh
 
 MiB_kb=1024
 ktap_print_header
-ktap_set_plan 4
+ktap_set_plan 5
 
 # wait_memtotal KB: wait up to 120 s for MemTotal to reach KB.
 wait_memtotal() {
@@ -40,6 +44,10 @@ request() {
 
 dev=$(ls -d /sys/bus/virtio/drivers/virtio_mem/virtio* 2>/dev/null | head -n 1)
 ktest "a virtio-mem device is bound to virtio_mem" [ -n "$dev" ]
+mode="subblock size"
+grep -q 'virtio_mem.force_bbm=1' /proc/cmdline && mode="big block size"
+dmesg | grep 'virtio_mem.*block size' | sed 's/^/# /'
+ktest "the driver runs with a $mode" sh -c "dmesg | grep -q 'virtio_mem virtio[0-9]*: $mode'"
 settle
 boot=$(memtotal_kb)
 ktap_print_msg "MemTotal after boot: $boot kB"

@@ -60,7 +60,9 @@ checkpatch_report() {
 
 # exports_check SERIES-DIFF SYMVERS: every symbol that the series exports
 # (an EXPORT_SYMBOL*() line it adds) is in SYMVERS with the namespace the line
-# names (none for EXPORT_SYMBOL*()).  Prints what is wrong.
+# names (none for EXPORT_SYMBOL*(), EXPORTED_FOR_KUNIT_TESTING for
+# EXPORT_SYMBOL_IF_KUNIT(), which the harness's kernels build with KUnit).
+# Prints what is wrong.
 exports_check() {
 	local diff=$1 symvers=$2 sym ns got bad=0 n=0
 	while read -r sym ns; do
@@ -74,7 +76,8 @@ exports_check() {
 			bad=1
 		fi
 	done < <(sed -nE 's/^\+[[:space:]]*EXPORT_SYMBOL(_GPL)?\(([a-z0-9_]+)\);.*/\2/p;
-		s/^\+[[:space:]]*EXPORT_SYMBOL_NS(_GPL)?\(([a-z0-9_]+), *"?([A-Za-z0-9_:]+)"?\);.*/\2 \3/p' "$diff")
+		s/^\+[[:space:]]*EXPORT_SYMBOL_NS(_GPL)?\(([a-z0-9_]+), *"?([A-Za-z0-9_:]+)"?\);.*/\2 \3/p;
+		s/^\+[[:space:]]*EXPORT_SYMBOL_IF_KUNIT\(([a-z0-9_]+)\);.*/\1 EXPORTED_FOR_KUNIT_TESTING/p' "$diff")
 	[ "$n" -gt 0 ] || { echo "the series exports nothing: wrong diff?"; bad=1; }
 	[ "$bad" = 0 ] && echo "$n symbol(s) exported as the series says"
 	return $bad

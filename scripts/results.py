@@ -53,6 +53,18 @@ def kunit_lines(console):
             yield line
 
 
+def kunit_runs(console):
+    """The KUnit runs of a console, one list of lines each: the built-in
+    suites at boot, then one run for each module with suites that loads
+    (each starts with its own unindented KTAP header)."""
+    runs = []
+    for line in kunit_lines(console):
+        if line.startswith(('KTAP version', 'TAP version')) or not runs:
+            runs.append([])
+        runs[-1].append(line)
+    return runs
+
+
 def leaves(test, path, root=True):
     name = path if root or not test.name else f'{path}: {test.name}'
     if test.subtests:
@@ -109,6 +121,17 @@ def selftest():
         if out != want:
             print(f'message after line {pos} ({ktap[pos - 1].strip()!r}): {out}')
             bad += 1
+    # A module's suite runs when the module loads, later in the log, under
+    # its own header: both runs count.
+    module = ['KTAP version 1', '1..1', '    KTAP version 1', '    # Subtest: suite_m',
+              '    1..1', '    not ok 1 module_test', 'not ok 1 suite_m']
+    lines = ['Booting'] + ktap + ['Run /init as init process', 'kmem: loading'] + module
+    out.clear()
+    for r in kunit_runs(lines):
+        report(parse(r), 'kunit')
+    if out != want + ['FAIL t: kunit: suite_m: module_test (failure)']:
+        print(f'a module\'s run after the built-in one: {out}')
+        bad += 1
     return bad
 
 
@@ -116,7 +139,8 @@ def parse_run(rundir, kunit, console, res):
     """Emit the results of one run: KUnit's (with kunit) and each program's."""
     if kunit:
         if any('KTAP version' in line for line in console):
-            report(parse(kunit_lines(console)), 'kunit')
+            for r in kunit_runs(console):
+                report(parse(r), 'kunit')
         else:
             emit('FAIL', 'kunit', 'no KUnit output in the console')
     planned = []

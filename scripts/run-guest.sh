@@ -36,7 +36,7 @@ cmdline+=" log_buf_len=4M memhp_default_state=online_movable harness.plan=$plan"
 # demo and shell: keep kernel messages off the terminal (dmesg has them).
 [ "$plan" = check ] || cmdline+=" quiet"
 
-# GUEST_PROFILE adds devices: "virtio-mem" is a virtio-mem-pci device "vm0" on
+# GUEST_PROFILE adds devices (below): "virtio-mem" is a virtio-mem-pci device "vm0" on
 # node 0 (up to 2 GiB, 512 MiB requested at boot), resized by the guest test
 # through the monitor (scripts/monitor.py).
 mem=$((3 + DAX_MEM_GB))G
@@ -67,6 +67,13 @@ virtio-mem)
 	mem="$mem,maxmem=$((3 + DAX_MEM_GB + 2))G"
 	extra=(-object memory-backend-ram,id=vmem0,size=2G
 	       -device virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=512M)
+	;;
+# "disk" adds a read-only virtio disk of 4 GiB (a sparse image of zeros in
+# WORK), whose reads fill the page cache with clean file pages.
+disk)
+	img=$WORK/disk.img
+	[ -f "$img" ] || truncate -s 4G "$img"
+	extra=(-drive "file=$img,if=virtio,format=raw,readonly=on")
 	;;
 *) die "unknown GUEST_PROFILE $GUEST_PROFILE" ;;
 esac

@@ -128,8 +128,8 @@ ok "checkpatch: a checkpatch that dies or miscounts fails; the allowlist forgive
 # --- The exports check (exports_check in scripts/guards.sh) ----------------
 exports_cases() {
 	local bad=0
-	printf '+EXPORT_SYMBOL_NS_GPL(f, MEMORY_HOTPLUG_DRIVER);\n+EXPORT_SYMBOL_GPL(g);\n' > "$T/diff"
-	printf '0x0\tf\tvmlinux\tEXPORT_SYMBOL_GPL\tMEMORY_HOTPLUG_DRIVER\n0x0\tg\tvmlinux\tEXPORT_SYMBOL_GPL\t\n' > "$T/good"
+	printf '+EXPORT_SYMBOL_NS_GPL(f, MEMORY_HOTPLUG_DRIVER);\n+EXPORT_SYMBOL_GPL(g);\n+EXPORT_SYMBOL_IF_KUNIT(k);\n' > "$T/diff"
+	printf '0x0\tf\tvmlinux\tEXPORT_SYMBOL_GPL\tMEMORY_HOTPLUG_DRIVER\n0x0\tg\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x0\tk\tvmlinux\tEXPORT_SYMBOL\tEXPORTED_FOR_KUNIT_TESTING\n' > "$T/good"
 	printf '0x0\tf\tvmlinux\tEXPORT_SYMBOL_GPL\tMEMORY_HOTPLUG_DRIVER\n' > "$T/missing"
 	printf '0x0\tf\tvmlinux\tEXPORT_SYMBOL_GPL\tmodule:kmem\n0x0\tg\tvmlinux\tEXPORT_SYMBOL_GPL\t\n' > "$T/ns"
 	exports_check "$T/diff" "$T/good" > /dev/null || { echo "good symvers refused"; bad=1; }

@@ -37,6 +37,13 @@ pack() {
 	pack_ndctl
 	mkdir -p "$root/tests"
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"
+	# The harness's test modules (guest/modules), built against this kernel
+	# in a copy, so that the checkout stays clean: /tests/modules/*.ko.
+	rm -rf "$out/harness-modules"
+	cp -a "$ROOT/guest/modules" "$out/harness-modules"
+	make -s -C "$out" M="$out/harness-modules" modules >/dev/null ||
+		die "the harness's test modules (guest/modules) do not build"
+	install -D -m 0644 -t "$root/tests/modules" "$out"/harness-modules/*.ko
 	cp "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/tests/"
 	# Mainline's selftest sources ../kselftest/ktap_helpers.sh: give it the
 	# layout of a kselftest install, under /mainline.

@@ -7,12 +7,15 @@
 #   cxl disable-region region0; cxl destroy-region region0
 # with nothing left behind; the path built again in the same boot; then
 # region teardown with the device's memory unplugged, offline and online:
-# the first two tear down cleanly; with online memory (and a process's data
-# on it) "cxl disable-region" leaves the memory online (kmem cannot refuse
-# an unbind, and mainline's contract is that it keeps online memory), and
-# resetting the region's decoders ("cxl destroy-region -f") is refused,
-# so the kernel never loses memory it uses.  That region stays until
-# reboot, hence last.
+# the first two tear down cleanly.  The online case is a writer racing the
+# teardown: a decoder reset (0 to the region's commit) finds no System RAM
+# and releases the region's driver, which the harness's hold_unbind module
+# holds at its start; meanwhile the device's memory is onlined through its
+# hotplug attribute and a process puts data on it; then the release goes on,
+# and kmem, which cannot refuse an unbind, keeps the online memory (as
+# mainline does).  The reset must then be refused, as must
+# "cxl destroy-region -f", so the kernel never loses memory it uses.  That
+# region stays until reboot, hence last.
 . /tests/lib.sh
 . /tests/cxl_lib.sh
 
@@ -35,7 +38,7 @@ online_blocks() {
 	echo $n
 }
 ktap_print_header
-ktap_set_plan 19
+ktap_set_plan 22
 
 # 1. The operator's way back.
 ktest "$DAX: offline through the hotplug attribute" eval "echo offline > $BUS/$DAX/hotplug"
@@ -65,20 +68,42 @@ echo offline > $BUS/$DAX/hotplug
 run cxl disable-region $REGION && run cxl destroy-region $REGION
 ktest "offline $DAX: cxl disable-region and destroy-region work, nothing left" eval 'grep -q "destroyed 1 region" $ST/out && gone'
 
-# 5. With the memory online and a process's data on it.
+# 5. A writer between the reset's check for System RAM and its release of
+#    the region's driver: the memory goes online, with a process's data on
+#    it, while the release is held.
 region_up && fresh_labels && namespace_up && ram_up; rc=$?
 ktest "built again for the online case" [ $rc = 0 ]
 blocks=$(dax_blocks $DAX)
 nblocks=$(echo $blocks | wc -w)
+echo unplugged > $BUS/$DAX/hotplug
+HOLD=/sys/module/hold_unbind/parameters
+insmod /tests/modules/hold_unbind.ko dev=$REGION
+echo "cxl_down: online disable" > /dev/kmsg
+(echo 0 2> $ST/reset.err > $CXLDEV/$REGION/commit; echo $? > $ST/reset.rc) &
+reset=$!
+# Wait for the hold (up to a minute; the bound only ends a wait for an
+# event that does not come).
+for _ in $(seq 600); do
+	[ "$(cat $HOLD/held 2> /dev/null)" = Y ] && break
+	sleep 0.1
+done
+ktest "0 to $REGION/commit, memory unplugged: past the check, its driver release held" \
+	eval '[ "$(cat $HOLD/held)" = Y ] && [ ! -e $ST/reset.rc ]'
+ktest "meanwhile $DAX goes online_movable through its hotplug attribute" \
+	eval 'echo online_movable > $BUS/$DAX/hotplug && [ "$(online_blocks $blocks)" = $nblocks ]'
 data_start $NODE 64; rc=$?
 before=$(data_check)
 ktap_print_msg "node_data on node $NODE: $before"
 ktest "64 MiB of data on node $NODE" eval "[ $rc = 0 ] && case '$before' in 'ok '*) true ;; *) false ;; esac"
 mt=$(memtotal_kb)
-echo "cxl_down: online disable" > /dev/kmsg
-run cxl disable-region $REGION
-ktest "online $DAX: cxl disable-region unbinds, the memory stays online ($nblocks blocks), MemTotal unchanged" \
+echo 1 > $HOLD/release
+wait $reset
+ktap_print_msg "reset: exit $(cat $ST/reset.rc), $(cat $ST/reset.err)"
+ktest "the reset is refused (EBUSY), the decoders stay committed" \
+	eval 'grep -q "busy" $ST/reset.err && [ "$(cat $CXLDEV/$REGION/commit)" = 1 ]'
+ktest "$DAX is gone with the driver, the memory stays online ($nblocks blocks), MemTotal unchanged" \
 	eval '[ "$(online_blocks $blocks)" = $nblocks ] && [ "$(memtotal_kb)" = $mt ] && [ ! -e $BUS/$DAX ]'
+rmmod hold_unbind
 ktest "the data survived: $(data_check)" eval 'case "$(data_check)" in "ok "*) true ;; *) false ;; esac'
 run cxl destroy-region -f $REGION; rc=$?
 ktest "cxl destroy-region -f $REGION is refused (exit $rc), the decoders stay committed" \

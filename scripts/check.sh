@@ -69,7 +69,7 @@ collect "harness self-tests" "$ROOT/scripts/selftest.sh"
 rt=$WORK/roundtrip${PREFIX:+-kasan}
 rm -rf "$rt"
 mkdir -p "$rt"
-[ -f "$PATCHES/0000-cover-letter.patch" ] && cp "$PATCHES/0000-cover-letter.patch" "$rt/"
+copy_layout "$rt"
 "$ROOT/scripts/export.sh" "$CHECK" "$rt" >/dev/null
 if [ "$(series_base)" = "$(base_version)" ]; then
 	if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then

@@ -40,8 +40,16 @@ def normalize(text, name):
     return out
 
 
+def files(top):
+    """Every file under top, as a path relative to it (postings are folders)."""
+    out = set()
+    for d, _, fs in os.walk(top):
+        out.update(os.path.relpath(os.path.join(d, f), top) for f in fs)
+    return out
+
+
 def compare(a, b):
-    names = sorted(set(os.listdir(a)) | set(os.listdir(b)))
+    names = sorted(files(a) | files(b))
     diffs = []
     for n in names:
         if n.endswith('.orig'):

@@ -11,7 +11,7 @@ if git rev-parse -q --verify refs/heads/series >/dev/null; then
 	fi
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	[ -f "$PATCHES/0000-cover-letter.patch" ] && cp "$PATCHES/0000-cover-letter.patch" "$tmp/"
+	copy_layout "$tmp"
 	git checkout -q series
 	"$ROOT/scripts/export.sh" "$TREE" "$tmp" >/dev/null
 	if ! diff -rq "$PATCHES" "$tmp" >/dev/null; then

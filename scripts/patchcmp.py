@@ -110,6 +110,13 @@ def selftest():
             if got != equal:
                 print(f'patchcmp selftest: {what}: compared {"equal" if got else "different"}')
                 bad += 1
+        # A patch that moved to another posting (folder) is a difference.
+        open(os.path.join(b, '0001-x.patch'), 'w').write(SAMPLE)
+        os.mkdir(os.path.join(b, 'F'))
+        os.rename(os.path.join(b, '0001-x.patch'), os.path.join(b, 'F', '0001-x.patch'))
+        if not compare(a, b):
+            print('patchcmp selftest: a patch moved to another posting: compared equal')
+            bad += 1
     return bad
 
 

@@ -43,7 +43,10 @@ pack() {
 	cp -a "$ROOT/guest/modules" "$out/harness-modules"
 	make -s -C "$out" M="$out/harness-modules" modules >/dev/null ||
 		die "the harness's test modules (guest/modules) do not build"
-	install -D -m 0644 -t "$root/tests/modules" "$out"/harness-modules/*.ko
+	mkdir -p "$root/tests/modules"
+	for ko in "$out"/harness-modules/*.ko; do
+		if [ -e "$ko" ]; then install -m 0644 "$ko" "$root/tests/modules/"; fi
+	done
 	cp "$src/tools/testing/selftests/kselftest/ktap_helpers.sh" "$root/tests/"
 	# Mainline's selftest sources ../kselftest/ktap_helpers.sh: give it the
 	# layout of a kselftest install, under /mainline.

@@ -2,6 +2,8 @@
 # dax/kmem whole-device hotplug: the patch series in patches/ and its harness.
 #   make check    the whole test suite; last line "check: N passed, N failed"
 #                 (KASAN=1: the same on a KASAN kernel, in work/build-kasan)
+#   make check-upstream  upstream/<version>/ on Debian's linux-source-<version>:
+#                 apply, round trip, checkpatch, objects build (also in make check)
 #   make stress   concurrency, fault injection, fuzzing, permissions, unload
 #                 (SOAK=1: 10,000 transitions and fuzz inputs, 500 faults)
 #   make bench    attribute vs per-block loop vs daxctl, 1-8 GiB; results/bench
@@ -13,10 +15,17 @@
 #   make build    configure and build the developer tree (work/linux)
 # Everything is cached under work/ (git-ignored) and ~/.cache/ccache.
 S := scripts
+# A failing script fails its target also when piped into a summary.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
-.PHONY: check stress bench demo shell tree export build deps clean
+.PHONY: check check-upstream stress bench demo shell tree export build deps clean
 check:
 	@$(S)/check.sh
+
+check-upstream:
+	@$(S)/upstream.sh | awk '{ print } /^PASS/ { p++ } /^FAIL/ { f++ } \
+		END { printf "check-upstream: %d passed, %d failed\n", p, f; exit f > 0 }'
 
 stress:
 	@$(S)/stress.sh

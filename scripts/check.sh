@@ -283,6 +283,14 @@ else
 	result FAIL "ndctl: userspace/ndctl applies to ndctl 76.1 and daxctl builds" "see the output above"
 fi
 
+# The fixes the series owes mainline (upstream/<version>/) on Debian's newest
+# mainline source: apply, round trip, checkpatch, objects with W=1.
+if [ -n "${QUICK:-}" ]; then
+	result SKIP "upstream postings (QUICK=$QUICK)"
+else
+	collect "upstream postings" "$ROOT/scripts/upstream.sh"
+fi
+
 # 6. Guest boots, BOOT_JOBS (default 2) at a time: a TCG guest running its
 # tests keeps about one host core busy.  Each boot's output is kept in
 # work/runs/NAME.{out,err,rc}; the results are counted in guest/boots order.

@@ -96,7 +96,7 @@ sub=$(git -C "$src" log -1 --format=%s base)
 case "$sub" in
 *" from Debian $BASE_PKG "*)
 	echo "# base: Debian $BASE_PKG ${sub##* }" >> "$out/series.new"
-	echo "# The patches apply with git am, in this order, to that base and to newer 6.12.y." >> "$out/series.new"
+	echo "# The patches apply with git am, in this order, to that base and to newer ${BASE_PKG#linux-source-}.y." >> "$out/series.new"
 	;;
 esac
 for d in "${dirs[@]}"; do

@@ -4,12 +4,12 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$ROOT/work}
-BASE_PKG=linux-source-6.12
+BASE_PKG=${BASE_PKG:-linux-source-6.12}
 BASE_TARBALL=/usr/src/$BASE_PKG.tar.xz
 TREE=$WORK/linux          # git tree: commit "base" + the series (make tree)
 CHECK=$WORK/check         # worktree of $TREE that make check applies patches/ to
 BUILD=${BUILD:-$WORK/build}
-PATCHES=$ROOT/patches
+PATCHES=${PATCHES:-$ROOT/patches}
 # Material shared by the machines of the project, beside this repository:
 # mainline's state selftest (mainline-7.3/), ndctl's source tarball (ndctl/).
 SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}

@@ -54,8 +54,6 @@ series_patches() {
 }
 
 base_version() { dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null; }
-# The Debian version of the base that patches/ were exported on: the header
-# line "# base: Debian linux-source-6.12 VERSION" of patches/series.
 # copy_layout DIR: what export.sh keeps from patches/ (series, cover letters),
 # so that an export into DIR reproduces patches/.
 copy_layout() {
@@ -67,6 +65,8 @@ copy_layout() {
 		cp "$f" "$1/${f#"$PATCHES"/}"
 	done
 }
+# The Debian version of the base that patches/ were exported on: the header
+# line "# base: Debian linux-source-6.12 VERSION" of patches/series.
 series_base() { sed -n "s/^# base: Debian $BASE_PKG //p" "$PATCHES/series" 2>/dev/null | head -n 1; }
 
 project_identity() {

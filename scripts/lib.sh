@@ -54,11 +54,12 @@ series_patches() {
 }
 
 base_version() { dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null; }
-# copy_layout DIR: what export.sh keeps from patches/ (series, cover letters),
-# so that an export into DIR reproduces patches/.
+# copy_layout DIR: what export.sh keeps from patches/ (series, cover letters,
+# an allowlist that lives there), so that an export into DIR reproduces it.
 copy_layout() {
 	local f
 	[ -f "$PATCHES/series" ] && cp "$PATCHES/series" "$1/"
+	[ -f "$PATCHES/checkpatch.allow" ] && cp "$PATCHES/checkpatch.allow" "$1/"
 	for f in "$PATCHES"/0000-cover-letter.patch "$PATCHES"/*/0000-cover-letter.patch; do
 		[ -f "$f" ] || continue
 		mkdir -p "$1/$(dirname "${f#"$PATCHES"/}")"

@@ -56,7 +56,7 @@ keep_blurb() {
 import re, sys
 old, new, author = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
 head, _, body = old.partition('\n\n')
-subject = re.search(r'^Subject: \[PATCH[^\]]*\] (.*)$', head, re.M).group(1)
+subject = re.search(r'^Subject: \[[^\]]*PATCH[^\]]*\] (.*)$', head, re.M).group(1)
 date = re.search(r'^Date: .*$', head, re.M).group(0)
 blurb = re.split(r'^' + re.escape(author) + r' \(\d+\):$', body, maxsplit=1, flags=re.M)[0]
 new = new.replace('*** SUBJECT HERE ***', subject, 1)
@@ -72,9 +72,15 @@ for i in "${!dirs[@]}"; do
 	mkdir -p "$tmp/$d"
 	if [ "$c" -gt 0 ]; then
 		from=${commits[$first]} to=${commits[$((first + c - 1))]}
+		# The subject prefix stays what the cover letter says ("RFC PATCH"
+		# for a posting meant for discussion).
+		prefix=PATCH
+		if [ -f "$out/$d/0000-cover-letter.patch" ]; then
+			prefix=$(sed -n 's/^Subject: \[\(.*PATCH\)[^]]*\].*/\1/p' "$out/$d/0000-cover-letter.patch" | head -n 1)
+		fi
 		# A fixed abbreviation: the default depends on how many objects the repo has.
 		git -C "$src" -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
-			--cover-letter -o "$tmp/$d" "$from^..$to"
+			--subject-prefix="${prefix:-PATCH}" --cover-letter -o "$tmp/$d" "$from^..$to"
 		if [ -f "$out/$d/0000-cover-letter.patch" ]; then
 			keep_blurb "$out/$d/0000-cover-letter.patch" "$tmp/$d/0000-cover-letter.patch"
 		fi

@@ -66,25 +66,7 @@ collect "harness self-tests" "$ROOT/scripts/selftest.sh"
 # The series round-trips through export.  On the base it was exported on,
 # byte for byte; on another base, in what a base cannot change: messages
 # and changed lines (scripts/patchcmp.py).
-rt=$WORK/roundtrip${PREFIX:+-kasan}
-rm -rf "$rt"
-mkdir -p "$rt"
-copy_layout "$rt"
-"$ROOT/scripts/export.sh" "$CHECK" "$rt" >/dev/null
-if [ "$(series_base)" = "$(base_version)" ]; then
-	if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
-		result PASS "series: export after apply reproduces patches/ byte for byte"
-	else
-		head -n 30 "$rt.diff"
-		result FAIL "series: export after apply reproduces patches/" "diff in $rt.diff"
-	fi
-elif python3 "$ROOT/scripts/patchcmp.py" "$PATCHES" "$rt" > "$rt.diff"; then
-	result PASS "series: export on $(base_version) matches patches/ (exported on $(series_base)) in messages and changed lines"
-	log "note: patches/ were exported on $(series_base), the base is $(base_version): run 'make tree' and 'make export' to refresh them"
-else
-	head -n 30 "$rt.diff"
-	result FAIL "series: export on $(base_version) changes messages or lines of patches/" "diff in $rt.diff"
-fi
+collect "round trip" roundtrip series "$WORK/roundtrip${PREFIX:+-kasan}"
 
 # For quick iterations: QUICK=1 skips checkpatch, the per-patch builds and
 # sparse/W=1 (each reported as SKIP); BOOTS="a b" runs only those boots.
@@ -93,18 +75,7 @@ if [ -n "${QUICK:-}" ]; then
 fi
 
 # 3. checkpatch.
-[ -z "${QUICK:-}" ] && while read -r p; do
-	name=$(basename "$p")
-	rc=0
-	checkpatch_report "$p" > "$WORK/checkpatch.out" || rc=$?
-	case $rc in
-	0) result PASS "checkpatch --strict: $name" ;;
-	1) cat "$WORK/checkpatch.out"
-	   result FAIL "checkpatch --strict: $name" "$(grep -c . "$WORK/checkpatch.out") report(s)" ;;
-	*) cat "$WORK/checkpatch.out"
-	   result FAIL "checkpatch --strict: $name" "checkpatch did not run to its end" ;;
-	esac
-done < <(series_patches)
+[ -n "${QUICK:-}" ] || collect "checkpatch" checkpatch_series series
 
 # 5. The tip builds fully; this is also the kernel the guest boots.
 if step "build the tip" "$ROOT/scripts/build.sh" "$CHECK" "$BUILD"; then
@@ -288,7 +259,7 @@ fi
 if [ -n "${QUICK:-}" ]; then
 	result SKIP "upstream postings (QUICK=$QUICK)"
 else
-	collect "upstream postings" "$ROOT/scripts/upstream.sh"
+	UPSTREAM_BOOT=0 collect "upstream postings" "$ROOT/scripts/upstream.sh"
 fi
 
 # 6. Guest boots, BOOT_JOBS (default 2) at a time: a TCG guest running its

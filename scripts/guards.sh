@@ -105,3 +105,49 @@ new_diagnostics() {
 	echo "$new"
 	return 1
 }
+
+# checkpatch_series LABEL [ALLOW]: checkpatch_report on every patch of
+# $PATCHES/series; one "PASS|FAIL LABEL: checkpatch --strict: NAME" line each
+# on stdout, the reports on stderr.
+checkpatch_series() {
+	local label=$1 allow=${2:-} p name rc
+	while read -r p; do
+		name=${p#"$PATCHES"/}
+		rc=0
+		checkpatch_report "$p" $allow > "$WORK/checkpatch.out" || rc=$?
+		case $rc in
+		0) echo "PASS $label: checkpatch --strict: $name" ;;
+		1) cat "$WORK/checkpatch.out" >&2
+		   echo "FAIL $label: checkpatch --strict: $name ($(grep -c . "$WORK/checkpatch.out") report(s))" ;;
+		*) cat "$WORK/checkpatch.out" >&2
+		   echo "FAIL $label: checkpatch --strict: $name (checkpatch did not run to its end)" ;;
+		esac
+	done < <(series_patches)
+}
+
+# roundtrip LABEL RT: export $CHECK into RT, with the layout of $PATCHES, and
+# compare: byte for byte on the base the series was exported on (the "# base:"
+# line of its series file), else in what a base cannot change, messages and
+# changed lines (scripts/patchcmp.py).  One "PASS|FAIL LABEL: ..." line on
+# stdout; the differences in RT.diff and their start on stderr.
+roundtrip() {
+	local label=$1 rt=$2 rec
+	rec=$(series_base)
+	rm -rf "$rt" && mkdir -p "$rt"
+	copy_layout "$rt"
+	"$ROOT/scripts/export.sh" "$CHECK" "$rt" > /dev/null
+	if [ "$rec" = "$(base_version)" ]; then
+		if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
+			echo "PASS $label: export after apply reproduces $(basename "$PATCHES")/ byte for byte"
+		else
+			head -n 30 "$rt.diff" >&2
+			echo "FAIL $label: export after apply reproduces $(basename "$PATCHES")/ (diff in $rt.diff)"
+		fi
+	elif python3 "$ROOT/scripts/patchcmp.py" "$PATCHES" "$rt" > "$rt.diff"; then
+		echo "PASS $label: export on $(base_version) matches $(basename "$PATCHES")/ (exported on ${rec:-?}) in messages and changed lines"
+		log "note: $(basename "$PATCHES")/ was exported on ${rec:-?}, the base is $(base_version): run 'make tree' and 'make export' to refresh it" >&2
+	else
+		head -n 30 "$rt.diff" >&2
+		echo "FAIL $label: export on $(base_version) changes messages or lines of $(basename "$PATCHES")/ (diff in $rt.diff)"
+	fi
+}

@@ -25,8 +25,12 @@ import kunit_parser  # noqa: E402
 from kunit_parser import TestStatus  # noqa: E402
 import kunit_printer  # noqa: E402
 
-# The parser prints its own progress report; keep only our lines.
-kunit_parser.stdout = kunit_printer.Printer(open(os.devnull, 'w'))
+# The parser prints its own progress report; keep only our lines.  Linux
+# 6.12's parser prints to the module's stdout Printer; later ones (7.3) take
+# a printer argument and have a null_printer.
+QUIET = getattr(kunit_printer, 'null_printer', None)
+if QUIET is None:
+    kunit_parser.stdout = kunit_printer.Printer(open(os.devnull, 'w'))
 
 out = []
 
@@ -75,7 +79,9 @@ def leaves(test, path, root=True):
 
 
 def parse(lines):
-    return kunit_parser.parse_run_tests(lines)
+    if QUIET is None:
+        return kunit_parser.parse_run_tests(lines)
+    return kunit_parser.parse_run_tests(lines, QUIET)
 
 
 def report(test, prefix, rc=None):

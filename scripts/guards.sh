@@ -131,23 +131,23 @@ checkpatch_series() {
 # changed lines (scripts/patchcmp.py).  One "PASS|FAIL LABEL: ..." line on
 # stdout; the differences in RT.diff and their start on stderr.
 roundtrip() {
-	local label=$1 rt=$2 rec
+	local label=$1 rt=$2 rec name=${PATCHES#"$ROOT"/}
 	rec=$(series_base)
 	rm -rf "$rt" && mkdir -p "$rt"
 	copy_layout "$rt"
 	"$ROOT/scripts/export.sh" "$CHECK" "$rt" > /dev/null
 	if [ "$rec" = "$(base_version)" ]; then
 		if diff -r -x '*.orig' "$PATCHES" "$rt" > "$rt.diff"; then
-			echo "PASS $label: export after apply reproduces $(basename "$PATCHES")/ byte for byte"
+			echo "PASS $label: export after apply reproduces $name/ byte for byte"
 		else
 			head -n 30 "$rt.diff" >&2
-			echo "FAIL $label: export after apply reproduces $(basename "$PATCHES")/ (diff in $rt.diff)"
+			echo "FAIL $label: export after apply reproduces $name/ (diff in $rt.diff)"
 		fi
 	elif python3 "$ROOT/scripts/patchcmp.py" "$PATCHES" "$rt" > "$rt.diff"; then
-		echo "PASS $label: export on $(base_version) matches $(basename "$PATCHES")/ (exported on ${rec:-?}) in messages and changed lines"
-		log "note: $(basename "$PATCHES")/ was exported on ${rec:-?}, the base is $(base_version): run 'make tree' and 'make export' to refresh it" >&2
+		echo "PASS $label: export on $(base_version) matches $name/ (exported on ${rec:-?}) in messages and changed lines"
+		log "note: $name/ was exported on ${rec:-?}, the base is $(base_version): run 'make tree' and 'make export' to refresh it" >&2
 	else
 		head -n 30 "$rt.diff" >&2
-		echo "FAIL $label: export on $(base_version) changes messages or lines of $(basename "$PATCHES")/ (diff in $rt.diff)"
+		echo "FAIL $label: export on $(base_version) changes messages or lines of $name/ (diff in $rt.diff)"
 	fi
 }

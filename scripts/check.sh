@@ -59,17 +59,10 @@ else
 fi
 mapfile -t COMMITS < <(git -C "$CHECK" rev-list --reverse base..HEAD)
 TIP=$(git -C "$CHECK" rev-parse HEAD)
-# The kernel that boots is the tip of the postings meant for merging: trailing
-# postings whose cover letter says "[RFC PATCH" are built patch by patch and
-# checked, not booted (BOOT_RFC=1 boots the whole series instead).
-nrfc=0
-if [ -z "${BOOT_RFC:-}" ]; then
-	while read -r d; do
-		grep -q '^Subject: \[RFC PATCH' "$PATCHES/$d/0000-cover-letter.patch" 2>/dev/null || break
-		nrfc=$((nrfc + $(grep -c "^$d/" "$PATCHES/series")))
-	done < <(grep -v '^#' "$PATCHES/series" | sed -n 's|/.*||p' | uniq | tac)
-fi
-BOOT_TIP=${COMMITS[$((${#COMMITS[@]} - 1 - nrfc))]}
+# The kernel that boots is the tip of the postings meant for merging
+# (boot_tip: RFC postings at the end are built and checked, not booted).
+BOOT_TIP=$(boot_tip "$CHECK")
+nrfc=$(git -C "$CHECK" rev-list --count "$BOOT_TIP..HEAD")
 [ "$nrfc" = 0 ] || log "the $nrfc patch(es) of RFC postings at the end are built, not booted: the kernel boots at $(git -C "$CHECK" log -1 --format='%h %s' "$BOOT_TIP")"
 
 # The harness's own logic, on cases that must fail (scripts/selftest.sh).

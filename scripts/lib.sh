@@ -68,6 +68,20 @@ copy_layout() {
 }
 # The Debian version of the base that patches/ were exported on: the header
 # line "# base: Debian linux-source-6.12 VERSION" of patches/series.
+# boot_tip TREE: the commit whose kernel boots: TREE's HEAD less the patches
+# of the RFC postings at the end of $PATCHES/series (a cover letter whose
+# subject says "[RFC PATCH"), which are built and checked but not booted;
+# BOOT_RFC=1 boots HEAD.
+boot_tip() {
+	local n=0 d
+	if [ -z "${BOOT_RFC:-}" ] && [ -f "$PATCHES/series" ]; then
+		while read -r d; do
+			grep -q '^Subject: \[RFC PATCH' "$PATCHES/$d/0000-cover-letter.patch" 2>/dev/null || break
+			n=$((n + $(grep -c "^$d/" "$PATCHES/series")))
+		done < <(grep -v '^#' "$PATCHES/series" | sed -n 's|/.*||p' | uniq | tac)
+	fi
+	git -C "$1" rev-parse "HEAD~$n"
+}
 series_base() { sed -n "s/^# base: Debian $BASE_PKG //p" "$PATCHES/series" 2>/dev/null | head -n 1; }
 
 project_identity() {

@@ -82,6 +82,11 @@ boot_tip() {
 	fi
 	git -C "$1" rev-parse "HEAD~$n"
 }
+# checkout_boot_tip: check out boot_tip in $CHECK (make stress, make bench).
+checkout_boot_tip() {
+	git -C "$CHECK" checkout -q --detach "$(boot_tip "$CHECK")"
+	log "the kernel: $(git -C "$CHECK" log -1 --format='%h %s')"
+}
 series_base() { sed -n "s/^# base: Debian $BASE_PKG //p" "$PATCHES/series" 2>/dev/null | head -n 1; }
 
 project_identity() {

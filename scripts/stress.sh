@@ -32,8 +32,7 @@ step "install build and guest dependencies" "$ROOT/scripts/deps.sh"
 step "base tree" "$ROOT/scripts/base.sh"
 step "apply patches/series to the base" "$ROOT/scripts/apply.sh" "$CHECK"
 # The kernel of make check's boots: without the RFC postings (BOOT_RFC=1: with).
-git -C "$CHECK" checkout -q --detach "$(boot_tip "$CHECK")"
-log "the kernel: $(git -C "$CHECK" log -1 --format='%h %s')"
+checkout_boot_tip
 step "build the tip" "$ROOT/scripts/build.sh" "$CHECK" "$BUILD"
 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD"
 

@@ -18,8 +18,9 @@
 #   6. unless UPSTREAM_BOOT=0 (make check sets it: CI has the time for 1-5
 #      only), the whole kernel with those fragments boots under qemu and runs
 #      that tree's own dax and memory-hotplug kselftests (mainline's
-#      dax-kmem-hotplug.sh and the postings' dax-kmem-remove-race.sh), and
-#      its log is scanned for WARNING, BUG and lockdep reports.
+#      dax-kmem-hotplug.sh and the postings' dax-kmem-remove-race.sh) and
+#      the harness's small_range.sh (the dax bus and kmem fixes of posting
+#      B), and its log is scanned for WARNING, BUG and lockdep reports.
 # Prints PASS/FAIL lines on stdout, progress on stderr.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(find "$ROOT/upstream" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' 2>/dev/null | sort -V | tail -n 1)
@@ -131,5 +132,7 @@ if ! HARNESS_MODULES=0 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$
 fi
 # As the mainline-state boot of make check: mainline's test on dax0.0 (not its
 # destructive unbind part), lpj= and a cleared log for its own log checks.
+# small_range.sh uses only what mainline has; it leaves memory online for good,
+# so it comes last.
 run_boot "upstream-$ver" "lpj=10376000 harness.clearlog harness.timeout=1500 harness.env.DAX_KMEM_TEST_DEV=dax0.0" \
-	"tests/kselftest_dax.sh,tests/mem_on_off.sh" "" >&3 || fail "boot upstream-$ver produced its results"
+	"tests/kselftest_dax.sh,tests/mem_on_off.sh,tests/small_range.sh" "" >&3 || fail "boot upstream-$ver produced its results"

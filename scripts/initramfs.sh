@@ -39,15 +39,11 @@ pack() {
 	cp -a "$ROOT"/guest/tests/. "$root/tests/"
 	# The harness's test modules (guest/modules), built against this kernel
 	# in a copy, so that the checkout stays clean: /tests/modules/*.ko.
-	# HARNESS_MODULES=0 leaves them out (the mainline kernel of
-	# check-upstream, whose CXL internals they do not follow).
 	rm -rf "$out/harness-modules"
 	mkdir -p "$root/tests/modules"
-	if [ "${HARNESS_MODULES:-1}" = 1 ]; then
-		cp -a "$ROOT/guest/modules" "$out/harness-modules"
-		make -s -C "$out" M="$out/harness-modules" modules >/dev/null ||
-			die "the harness's test modules (guest/modules) do not build"
-	fi
+	cp -a "$ROOT/guest/modules" "$out/harness-modules"
+	make -s -C "$out" M="$out/harness-modules" modules >/dev/null ||
+		die "the harness's test modules (guest/modules) do not build"
 	for ko in "$out"/harness-modules/*.ko; do
 		if [ -e "$ko" ]; then install -m 0644 "$ko" "$root/tests/modules/"; fi
 	done
@@ -71,6 +67,18 @@ pack() {
 		while IFS= read -r f; do
 			file -b "$f" | grep -q 'dynamically linked' && copy_with_libs_of "$f"
 		done < <(find "$root/kselftest" -type f -perm -u+x)
+	fi
+	# Tests that run on mainline too (make check-upstream) keep their data
+	# with the series' node_data: build it from the patch that adds it when
+	# SRC has none.
+	if [ ! -x "$root/kselftest/dax/node_data" ]; then
+		local p nd=$out/node_data
+		p=$(grep -l '^+++ b/tools/testing/selftests/dax/node_data.c' "$ROOT"/patches/*/*.patch | head -n 1)
+		rm -rf "$nd" && mkdir -p "$nd" "$root/kselftest/dax"
+		[ -n "$p" ] && (cd "$nd" && git apply --include='tools/testing/selftests/dax/node_data.c' "$p") &&
+			gcc -O2 -Wall -o "$root/kselftest/dax/node_data" "$nd/tools/testing/selftests/dax/node_data.c" ||
+			die "the series' node_data does not build for $src"
+		copy_with_libs_of "$root/kselftest/dax/node_data"
 	fi
 	echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"

@@ -20,7 +20,9 @@
 #      that tree's own dax and memory-hotplug kselftests (mainline's
 #      dax-kmem-hotplug.sh and the postings' dax-kmem-remove-race.sh) and
 #      the harness's small_range.sh (the dax bus and kmem fixes of posting
-#      B), and its log is scanned for WARNING, BUG and lockdep reports.
+#      B); a second boot with an emulated CXL memory device runs
+#      cxl_reset_race.sh (posting C); their logs are scanned for WARNING, BUG
+#      and lockdep reports.
 # Prints PASS/FAIL lines on stdout, progress on stderr.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(find "$ROOT/upstream" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' 2>/dev/null | sort -V | tail -n 1)
@@ -126,7 +128,7 @@ if ! step "build the $ver kernel" boot_kernel; then
 	fail "the $ver kernel with the postings builds (see $WORK/build-boot.log)"
 	exit 0
 fi
-if ! HARNESS_MODULES=0 step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD"; then
+if ! step "pack the initramfs" "$ROOT/scripts/initramfs.sh" "$CHECK" "$BUILD"; then
 	fail "the initramfs of the $ver kernel packs"
 	exit 0
 fi
@@ -136,3 +138,8 @@ fi
 # so it comes last.
 run_boot "upstream-$ver" "lpj=10376000 harness.clearlog harness.timeout=1500 harness.env.DAX_KMEM_TEST_DEV=dax0.0" \
 	"tests/kselftest_dax.sh,tests/mem_on_off.sh,tests/small_range.sh" "" >&3 || fail "boot upstream-$ver produced its results"
+# Posting C: the cxl boot's reset race (cxl_up.sh builds the device with
+# Debian's cxl, ndctl and daxctl; hold_unbind holds the release of the
+# region's driver between the reset's two checks).
+run_boot "upstream-$ver-cxl" "memhp_default_state=offline harness.daxdev=dax0.0" \
+	"tests/cxl_up.sh,tests/cxl_reset_race.sh" cxl >&3 || fail "boot upstream-$ver-cxl produced its results"

@@ -36,13 +36,36 @@ namespace_up() {
 	[ -n "$NS" ] && [ -n "$DAX" ] && [ -e $BUS/$DAX ]
 }
 
+# dax_attr DEV: the file that sets all of DEV's memory at once: the series'
+# hotplug, or on mainline (make check-upstream) its state.
+dax_attr() {
+	if [ -e $BUS/$1/hotplug ]; then echo $BUS/$1/hotplug; else echo $BUS/$1/state; fi
+}
+
+# all_movable DEV: every memory block of DEV online in ZONE_MOVABLE.
+all_movable() {
+	local b n=0
+	for b in $(dax_blocks $1); do
+		[ "$(state_of $b)" = online ] || return 1
+		grep -qx Movable /sys/devices/system/memory/memory$b/valid_zones || return 1
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
+}
+
 # ram_up: DAX becomes system RAM through Debian's daxctl (which onlines the
-# blocks one by one, movable); NODE is its node.
+# blocks one by one, movable); NODE is its node.  The series' hotplug must
+# say so; mainline's state need not see per-block onlines, so there the
+# blocks are asked.
 ram_up() {
 	run daxctl reconfigure-device -m system-ram $DAX || return 1
 	grep -q 'reconfigured 1 device' $ST/out || return 1
 	NODE=$(cat $BUS/$DAX/target_node)
-	[ "$(cat $BUS/$DAX/hotplug)" = online_movable ]
+	if [ -e $BUS/$DAX/hotplug ]; then
+		[ "$(cat $BUS/$DAX/hotplug)" = online_movable ]
+	else
+		all_movable $DAX
+	fi
 }
 
 # fresh_labels: empty the label area of REGION's nvdimm.  "cxl

@@ -72,12 +72,14 @@ pack() {
 	# with the series' node_data: build it from the patch that adds it when
 	# SRC has none.
 	if [ ! -x "$root/kselftest/dax/node_data" ]; then
-		local p nd=$out/node_data
+		local p nd
 		p=$(grep -l '^+++ b/tools/testing/selftests/dax/node_data.c' "$ROOT"/patches/*/*.patch | head -n 1)
-		rm -rf "$nd" && mkdir -p "$nd" "$root/kselftest/dax"
+		# (Outside any git work tree, where git apply would apply nothing.)
+		nd=$(mktemp -d) && mkdir -p "$root/kselftest/dax"
 		[ -n "$p" ] && (cd "$nd" && git apply --include='tools/testing/selftests/dax/node_data.c' "$p") &&
 			gcc -O2 -Wall -o "$root/kselftest/dax/node_data" "$nd/tools/testing/selftests/dax/node_data.c" ||
-			die "the series' node_data does not build for $src"
+			{ rm -rf "$nd"; die "the series' node_data does not build for $src"; }
+		rm -rf "$nd"
 		copy_with_libs_of "$root/kselftest/dax/node_data"
 	fi
 	echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"

@@ -44,7 +44,8 @@ extra=()
 machine=pc bios=(-bios /usr/share/qemu/qboot.rom) cpu=max
 case "${GUEST_PROFILE:-}" in
 '') ;;
-# "cxl" adds a CXL type-3 memory device with 1 GiB of persistent memory (all
+# "cxl" adds a CXL type-3 memory device (with a serial number, without which
+# 7.3 creates no pmem region) with 1 GiB of persistent memory (all
 # that qemu 7.2 emulates) behind a CXL host bridge and root port, and a 4 GiB
 # CXL window for regions.  SeaBIOS, not qboot: qboot leaves the host bridge's
 # bus unconfigured.  No hypervisor CPUID flag: with it, the kernel refuses to
@@ -55,7 +56,7 @@ cxl)
 	       -object memory-backend-ram,id=cxl-lsa0,size=256M
 	       -device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 	       -device cxl-rp,port=0,bus=cxl.1,id=cxl-rp0,chassis=0,slot=2
-	       -device cxl-type3,bus=cxl-rp0,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0
+	       -device cxl-type3,bus=cxl-rp0,memdev=cxl-mem0,lsa=cxl-lsa0,id=cxl-pmem0,sn=0x1
 	       -M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G)
 	;;
 # "virtio-mem" runs on q35 too: the pc machine's _PRT is an AML loop that a

@@ -22,14 +22,6 @@ gone() {
 	window_clean && [ ! -e $BUS/$DAX ] && [ "$(memtotal_kb)" = "$BASE" ] ||
 		{ echo "# MemTotal $(memtotal_kb) kB, at the start $BASE kB"; return 1; }
 }
-# online_blocks B...: how many of the blocks are online.
-online_blocks() {
-	local b n=0
-	for b in "$@"; do
-		[ "$(cat /sys/devices/system/memory/memory$b/state 2> /dev/null)" = online ] && n=$((n + 1))
-	done
-	echo $n
-}
 ktap_print_header
 ktap_set_plan 9
 

@@ -75,7 +75,8 @@ pack() {
 		local p nd
 		p=$(grep -l '^+++ b/tools/testing/selftests/dax/node_data.c' "$ROOT"/patches/*/*.patch | head -n 1)
 		# (Outside any git work tree, where git apply would apply nothing.)
-		nd=$(mktemp -d) && mkdir -p "$root/kselftest/dax"
+		nd=$(mktemp -d) || die "mktemp failed"
+		mkdir -p "$root/kselftest/dax"
 		[ -n "$p" ] && (cd "$nd" && git apply --include='tools/testing/selftests/dax/node_data.c' "$p") &&
 			gcc -O2 -Wall -o "$root/kselftest/dax/node_data" "$nd/tools/testing/selftests/dax/node_data.c" ||
 			{ rm -rf "$nd"; die "the series' node_data does not build for $src"; }

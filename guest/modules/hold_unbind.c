@@ -23,10 +23,11 @@
 /* Built for the series' 6.12 and for mainline (make check-upstream). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 MODULE_IMPORT_NS("CXL");
+extern const struct bus_type cxl_bus_type;
 #else
 MODULE_IMPORT_NS(CXL);
+extern struct bus_type cxl_bus_type;
 #endif
-extern const struct bus_type cxl_bus_type;
 
 static char target[32];
 module_param_string(dev, target, sizeof(target), 0444);

@@ -28,12 +28,17 @@ ktap_print_header
 ktap_set_plan 13
 
 # The device of cxl_up.sh, or built again after cxl_down.sh tore it down.
-if [ -n "$REGION" ] && [ -n "$DAX" ] && [ -e /sys/bus/dax/drivers/kmem/$DAX ]; then
+ready() { [ -n "$REGION" ] && [ -n "$DAX" ] && [ -e /sys/bus/dax/drivers/kmem/$DAX ] && all_movable $DAX; }
+how="of cxl_up.sh"
+if ! ready; then
+	how="built again"
+	region_up && fresh_labels && namespace_up && ram_up
+fi
+if ready; then
 	NODE=$(cat $BUS/$DAX/target_node)
-	ktest "$REGION and $DAX of cxl_up.sh, bound to kmem" true
+	ktap_test_pass "${REGION} and ${DAX} ($how): bound to kmem, online_movable"
 else
-	region_up && fresh_labels && namespace_up && ram_up; rc=$?
-	ktest "built again for the online case" [ $rc = 0 ]
+	ktap_exit_fail_msg "no region and dax device online_movable ($how): the race cannot run"
 fi
 ATTR=$(dax_attr $DAX)
 
